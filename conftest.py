@@ -1,0 +1,83 @@
+"""Project-wide test set-up: browser availability (skip locally with a notice, fail under CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CONGSO_CHROMIUM")
+    if configured:
+        return configured
+    for candidate in CHROMIUM_CANDIDATES:
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")
+
+
+def is_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    path = chromium_path()
+    if path:
+        return [f"browser tests: Chromium at {path}"]
+    if is_ci():
+        return ["browser tests: Chromium MISSING (CI=true: browser tests will fail)"]
+    return ["NOTICE: Chromium not found: browser tests are SKIPPED (install Debian's chromium)"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if chromium_path() or is_ci():
+        return
+    skip = pytest.mark.skip(reason="Chromium not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not chromium_path() and not is_ci():
+        terminalreporter.write_line(
+            "NOTICE: browser tests were skipped because Chromium is not installed.", yellow=True
+        )
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page(live_server):  # type: ignore[no-untyped-def]
+    """A Playwright page in Debian's headless Chromium, against pytest-django's live server."""
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Chromium is required under CI=true (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=BROWSER_ARGS)
+        context = browser.new_context(locale="vi-VN", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

@@ -1,0 +1,1 @@
+"""congso: open-source e-government platform for a Vietnamese province."""

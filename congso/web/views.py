@@ -1,0 +1,5 @@
+from django.http import HttpRequest, HttpResponse
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("congso")
