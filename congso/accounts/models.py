@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from congso.accounts.constants import Role, UserKind
@@ -84,6 +85,18 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        """Roles granted to this user (cached per instance; a fresh instance sees changes)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.role_grants.values_list("role", flat=True))
+
+    def has_role(self, role: str) -> bool:
+        if self.is_superuser and role == Role.ADMINISTRATOR:
+            return True
+        return role in self.role_set
 
 
 class UserRole(models.Model):
