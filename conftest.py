@@ -81,3 +81,13 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_day_calendar():  # type: ignore[no-untyped-def]
+    """Calendar decisions made by one test must not leak into another through the cache."""
+    from congso.workdays.calendar import calendar_cache_clear
+
+    calendar_cache_clear()
+    yield
+    calendar_cache_clear()

@@ -40,7 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "congso.web.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,6 +140,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "congso.organizations.constants.AgencyKind",
+        "AdministrativeUnitKindEnum": "congso.organizations.constants.AdministrativeUnitKind",
+        "UserKindEnum": "congso.accounts.constants.UserKind",
+        "RoleEnum": "congso.core.identity.Role",
+    },
 }
 
 # --- Celery: eager in-process unless a broker is configured ----------------------------------
@@ -153,6 +159,14 @@ CELERY_TASK_ACKS_LATE = True
 # --- Working-day calendar --------------------------------------------------------------------
 # Receipts after this local hour count from the next working day ("" = no cut-off).
 CONGSO_CALENDAR_CUTOFF = env_str("CONGSO_CALENDAR_CUTOFF", "") or ""
+# How often (s) a process re-checks the decision table for edits made by other processes.
+CONGSO_CALENDAR_RECHECK_SECONDS = env_int("CONGSO_CALENDAR_RECHECK_SECONDS", 60)
+
+# --- Documents -------------------------------------------------------------------------------
+# Largest accepted upload, in MiB.
+CONGSO_UPLOAD_MAX_BYTES = env_int("CONGSO_UPLOAD_MAX_MB", 50) * 1024 * 1024
+# Days before a handling deadline when the first reminder goes out.
+CONGSO_REMINDER_DAYS_BEFORE = env_int("CONGSO_REMINDER_DAYS_BEFORE", 2)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1") or "127.0.0.1"

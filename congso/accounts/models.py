@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +58,12 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
     totp_secret = models.CharField(_("khóa TOTP"), max_length=64, blank=True)
     totp_enabled = models.BooleanField(_("bật xác thực hai lớp"), default=False)
+    totp_last_used_step = models.PositiveBigIntegerField(
+        _("bước TOTP đã dùng gần nhất"),
+        null=True,
+        blank=True,
+        help_text=_("Chặn dùng lại một mã TOTP trong cùng khoảng 30 giây."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -81,6 +90,14 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == UserKind.STAFF
+
+    def is_locked_at(self, moment: datetime) -> bool:
+        """Locked out (too many failed logins) at `moment`."""
+        return self.locked_until is not None and self.locked_until > moment
+
+    @property
+    def is_locked(self) -> bool:
+        return self.is_locked_at(timezone.now())
 
     @property
     def display_name(self) -> str:

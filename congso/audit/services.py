@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
@@ -12,6 +15,26 @@ from django.utils import timezone
 from congso.audit.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
+
+
+def canonical_timestamp(moment: datetime) -> str:
+    """The form of `occurred_at` an entry's hash covers: UTC, always with microseconds.
+
+    Both databases keep microseconds but hand the value back in their own time zone, and
+    `isoformat()` drops a zero fraction; this form is the same at write and at verify time.
+    """
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _canonical_numbers(value: Any) -> Any:
+    """Write integral floats as integers: PostgreSQL jsonb gives 1e16 back as 10000000000000000."""
+    if isinstance(value, float) and value.is_integer():
+        return int(Decimal(repr(value)))
+    if isinstance(value, dict):
+        return {key: _canonical_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical_numbers(item) for item in value]
+    return value
 
 
 def canonical_payload(
@@ -36,7 +59,7 @@ def canonical_payload(
         "action": action,
         "target_type": target_type,
         "target_id": target_id,
-        "data": data,
+        "data": _canonical_numbers(data),
     }
     return json.dumps(
         payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
@@ -50,20 +73,47 @@ def entry_hash_of(*, prev_hash: str, payload: bytes) -> str:
 def _actor_fields(actor: Any) -> tuple[int | None, str]:
     if actor is None or not getattr(actor, "pk", None):
         return None, "system"
-    return int(actor.pk), str(getattr(actor, "username", actor))
+    return int(actor.pk), str(getattr(actor, "username", actor))[:255]
 
 
 def _target_fields(target: Any) -> tuple[str, str]:
     if target is None:
         return "", ""
     if isinstance(target, models.Model):
-        return target._meta.label_lower, str(target.pk)
-    return type(target).__name__, str(target)
+        return target._meta.label_lower, str(target.pk)[:64]
+    return type(target).__name__[:100], str(target)[:64]
+
+
+def _jsonable(value: Any) -> Any:
+    """Keys as strings (mixed keys cannot be sorted), NaN and infinities as strings (not JSON)."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def _normalise(data: dict[str, Any] | None) -> Any:
     """Round-trip through JSON so what is hashed equals what the JSONField gives back."""
-    return json.loads(json.dumps(data or {}, sort_keys=True, default=str, ensure_ascii=False))
+    text = json.dumps(_jsonable(data or {}), sort_keys=True, default=str, ensure_ascii=False)
+    return json.loads(text)
+
+
+def entry_payload(entry: AuditEntry) -> bytes:
+    """The hashed bytes of a stored entry, as read back from the database."""
+    return canonical_payload(
+        sequence=entry.sequence,
+        occurred_at=canonical_timestamp(entry.occurred_at),
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        agency_id=entry.agency_id,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        data=entry.data,
+    )
 
 
 @transaction.atomic
@@ -90,7 +140,7 @@ def audit_record(
     clean_data = _normalise(data)
     payload = canonical_payload(
         sequence=sequence,
-        occurred_at=occurred_at.isoformat(),
+        occurred_at=canonical_timestamp(occurred_at),
         actor_id=actor_id,
         actor_label=actor_label,
         agency_id=agency_id,

@@ -55,8 +55,31 @@ class SecrecyLevel(CatalogueEntry):
         verbose_name_plural = _("độ mật")
 
 
+class CopyKind(CatalogueEntry):
+    """Hình thức bản sao: sao y (SY), trích sao (TrS), sao lục (SL) (NĐ 30/2020/NĐ-CP, Phụ lục III).
+
+    Kept apart from `DocumentType`: a copy is a form of an existing document, not a document type.
+    """
+
+    abbreviation = models.CharField(_("chữ viết tắt"), max_length=10)
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("hình thức bản sao")
+        verbose_name_plural = _("hình thức bản sao")
+
+
 class ProcedureField(CatalogueEntry):
-    """Lĩnh vực thủ tục hành chính."""
+    """Lĩnh vực thủ tục hành chính.
+
+    The national field codes were not found (docs standards.md §6.2 gives one example, `G03-GD10`,
+    marked [C]); entries whose code congso made up carry `is_demo_code`.
+    """
+
+    is_demo_code = models.BooleanField(
+        _("mã minh họa"),
+        default=False,
+        help_text=_("Mã do congso đặt cho dữ liệu mẫu, không phải mã chính thức."),
+    )
 
     class Meta(CatalogueEntry.Meta):
         verbose_name = _("lĩnh vực thủ tục hành chính")

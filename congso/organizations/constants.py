@@ -25,3 +25,21 @@ class AgencyKind(models.TextChoices):
     COMMUNE_COMMITTEE = "ubnd_xa", _("UBND cấp xã")
     INTERNAL_UNIT = "don_vi_noi_bo", _("Đơn vị nội bộ (phòng, ban)")
     OTHER = "khac", _("Cơ quan, tổ chức khác")
+
+
+class OrganizationAuditAction(models.TextChoices):
+    """Audit actions written by this app; values shared with `congso.audit.constants` match it."""
+
+    AGENCY_CREATED = "agency.created", _("Tạo cơ quan")
+    AGENCY_UPDATED = "agency.updated", _("Cập nhật cơ quan")
+    AGENCY_DEACTIVATED = "agency.deactivated", _("Ngừng hoạt động cơ quan")
+    AGENCY_ACTIVATED = "agency.activated", _("Kích hoạt lại cơ quan")
+    ADMIN_UNIT_CREATED = "admin_unit.created", _("Tạo đơn vị hành chính")
+    ADMIN_UNIT_UPDATED = "admin_unit.updated", _("Cập nhật đơn vị hành chính")
+    POSITION_CREATED = "position.created", _("Tạo chức vụ")
+    POSITION_UPDATED = "position.updated", _("Cập nhật chức vụ")
+    DEMO_DATA_LOADED = "demo.loaded", _("Nạp dữ liệu mẫu")
+
+
+# `congso.accounts.constants.UserKind.STAFF`: named here because organizations sits below accounts.
+STAFF_USER_KIND = "staff"

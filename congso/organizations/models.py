@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.core.models import TimeStampedModel
 from congso.organizations.constants import AdministrativeLevel, AdministrativeUnitKind, AgencyKind
+from congso.organizations.validators import (
+    qcvn102_code_field_validator,
+    qd20_code_field_validator,
+)
 
 
 class AdministrativeUnit(TimeStampedModel):
@@ -66,10 +70,30 @@ class Agency(TimeStampedModel):
         related_name="agencies",
     )
     code_qcvn102 = models.CharField(
-        _("mã định danh (QCVN 102:2016)"), max_length=13, unique=True, null=True, blank=True
+        _("mã định danh (QCVN 102:2016)"),
+        max_length=13,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[qcvn102_code_field_validator],
+        help_text=_("13 ký tự, dạng 000.00.00.H34"),
     )
     code_qd20 = models.CharField(
-        _("mã định danh (QĐ 20/2020/QĐ-TTg)"), max_length=35, unique=True, null=True, blank=True
+        _("mã định danh (QĐ 20/2020/QĐ-TTg)"),
+        max_length=35,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[qd20_code_field_validator],
+        help_text=_("Dạng H34, H34.05"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("cấp"),
+        default=1,
+        help_text=_(
+            "Cấp trong cây tổ chức: theo mã định danh (QCVN 102:2016, đọc từ phải sang trái) "
+            "với cơ quan có mã; cấp của cơ quan cấp trên cộng 1 với đơn vị không có mã."
+        ),
     )
     is_demo_code = models.BooleanField(
         _("mã minh họa"),
@@ -92,6 +116,17 @@ class Agency(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(kind=AgencyKind.INTERNAL_UNIT) | models.Q(parent__isnull=False),
                 name="agency_internal_unit_has_parent",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=AgencyKind.INTERNAL_UNIT)
+                | (models.Q(code_qcvn102__isnull=True) & models.Q(code_qd20__isnull=True)),
+                name="agency_internal_unit_has_no_codes",
+            ),
+            models.CheckConstraint(condition=models.Q(level__gte=1), name="agency_level_positive"),
+            models.UniqueConstraint(
+                fields=["parent", "abbreviation"],
+                condition=models.Q(kind=AgencyKind.INTERNAL_UNIT),
+                name="agency_internal_unit_abbreviation_unique",
             ),
         ]
 

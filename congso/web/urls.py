@@ -1,8 +1,16 @@
 from django.urls import path
 
-from congso.web import views
+from congso.web.views import auth, directory, public, staff
 
 app_name = "web"
 urlpatterns = [
-    path("", views.public_home, name="public-home"),
+    path("", public.public_home, name="public-home"),
+    path("dang-nhap/", auth.staff_login, name="login"),
+    path("dang-xuat/", auth.logout_view, name="logout"),
+    path("cong-dan/", public.citizen_home, name="citizen-home"),
+    path("cong-dan/dang-nhap/", auth.public_login, name="public-login"),
+    path("lam-viec/", staff.staff_home, name="staff-home"),
+    path("to-chuc/", directory.agency_tree_page, name="agency-tree"),
+    path("to-chuc/<int:agency_id>/", directory.agency_detail, name="agency-detail"),
+    path("don-vi-hanh-chinh/", directory.admin_units_page, name="admin-units"),
 ]

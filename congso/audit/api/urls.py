@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from congso.audit.api.views import AuditEntryListApi
 
 app_name = "audit-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("entries/", AuditEntryListApi.as_view(), name="entries"),
+]

@@ -1,0 +1,1 @@
+"""HTML views of the portal, one module per area (public, sign-in, staff workspace, directory)."""
