@@ -8,6 +8,7 @@ api_patterns = [
     path("accounts/", include("congso.accounts.api.urls")),
     path("catalogues/", include("congso.catalogues.api.urls")),
     path("audit/", include("congso.audit.api.urls")),
+    path("documents/", include("congso.documents.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,5 +17,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("van-ban/", include("congso.documents.urls")),
     path("", include("congso.web.urls")),
 ]

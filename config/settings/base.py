@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "congso.accounts",
     "congso.catalogues",
     "congso.workdays",
+    "congso.documents",
     "congso.web",
 ]
 
