@@ -12,7 +12,7 @@ from congso.web.tests.trees import small_admin_unit_tree, small_agency_tree
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["web:staff-home", "web:agency-tree"])
+@pytest.mark.parametrize("url_name", ["web:staff-home"])
 def test_anonymous_visitors_are_sent_to_the_staff_login(client, url_name):
     # when
     response = client.get(reverse(url_name))
@@ -22,7 +22,18 @@ def test_anonymous_visitors_are_sent_to_the_staff_login(client, url_name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url_name", ["web:staff-home", "web:agency-tree"])
+def test_anyone_may_browse_the_agency_directory(client):
+    # given
+    small_agency_tree(extra_departments=1)
+    # when
+    response = client.get(reverse("web:agency-tree"))
+    # then
+    assert response.status_code == 200
+    assert "UBND" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["web:staff-home"])
 def test_citizens_are_sent_back_to_the_public_home_with_a_message(client, url_name):
     # given
     client.force_login(CitizenUserFactory.create())

@@ -1,4 +1,8 @@
-"""The organisation directory (staff only) and the province's administrative units (public)."""
+"""The organisation directory and the province's administrative units (both public).
+
+The agencies, their identifier codes and the administrative units are published information;
+the directory API (with write access) stays staff-only.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from congso.organizations.selectors import administrative_unit_tree, agency_tree
-from congso.web.guards import staff_required
 from congso.web.tree import node_count, node_path, tree_rows
 
 
-@staff_required
 def agency_tree_page(request: HttpRequest) -> HttpResponse:
     """The whole agency tree from one selector call, rendered as nested <details>."""
     roots = agency_tree()
@@ -22,7 +24,6 @@ def agency_tree_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     """One agency with the chain of agencies above it and the units directly below it."""
     path = node_path(agency_tree(), agency_id)
