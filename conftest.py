@@ -91,3 +91,27 @@ def _fresh_working_day_calendar():  # type: ignore[no-untyped-def]
     calendar_cache_clear()
     yield
     calendar_cache_clear()
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table when they end, including the reference rows the
+    data migrations loaded (document types, urgency and secrecy levels): put them back first.
+    Preferred to `serialized_rollback`, which clashes on PostgreSQL with re-created content
+    types. The loader is idempotent."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("congso.catalogues.migrations.0003_reference_entries")
+    migration.load(apps, None)

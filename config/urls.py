@@ -9,6 +9,7 @@ api_patterns = [
     path("catalogues/", include("congso.catalogues.api.urls")),
     path("audit/", include("congso.audit.api.urls")),
     path("documents/", include("congso.documents.api.urls")),
+    path("signatures/", include("congso.signatures.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("van-ban/", include("congso.documents.urls")),
+    path("chu-ky-so/", include("congso.signatures.urls")),
     path("", include("congso.web.urls")),
 ]

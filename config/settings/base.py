@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env_bool, env_int, env_list, env_str
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "congso.accounts",
     "congso.catalogues",
     "congso.workdays",
+    "congso.signatures",
     "congso.documents",
     "congso.web",
 ]
@@ -156,6 +158,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# Periodic work (run `make worker`, which starts beat too). Times are Asia/Ho_Chi_Minh.
+CELERY_BEAT_SCHEDULE = {
+    "documents-deadline-reminders": {
+        "task": "documents.tasks.deadline_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Working-day calendar --------------------------------------------------------------------
 # Receipts after this local hour count from the next working day ("" = no cut-off).
@@ -168,6 +177,20 @@ CONGSO_CALENDAR_RECHECK_SECONDS = env_int("CONGSO_CALENDAR_RECHECK_SECONDS", 60)
 CONGSO_UPLOAD_MAX_BYTES = env_int("CONGSO_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # Days before a handling deadline when the first reminder goes out.
 CONGSO_REMINDER_DAYS_BEFORE = env_int("CONGSO_REMINDER_DAYS_BEFORE", 2)
+# Dotted path of the DocumentSigner that signs issued documents ("" = none: "Chưa ký số").
+CONGSO_DOCUMENT_SIGNER = env_str("CONGSO_DOCUMENT_SIGNER", "") or ""
+
+# --- Digital signatures (congso/signatures/conf.py documents each) ---------------------------
+CONGSO_SIGNATURES_PINNED_ROOTS = env_list("CONGSO_SIGNATURES_PINNED_ROOTS", [])
+CONGSO_SIGNATURES_PINNED_SHA256 = env_list("CONGSO_SIGNATURES_PINNED_SHA256", [])
+CONGSO_SIGNATURES_EXTRA_ROOTS = env_list("CONGSO_SIGNATURES_EXTRA_ROOTS", [])
+CONGSO_SIGNATURES_INTERMEDIATES = env_list("CONGSO_SIGNATURES_INTERMEDIATES", [])
+CONGSO_SIGNATURES_TEST_PKI_DIR = env_str("CONGSO_SIGNATURES_TEST_PKI_DIR", "") or ""
+CONGSO_SIGNATURES_TSA_URL = env_str("CONGSO_SIGNATURES_TSA_URL", "") or ""
+CONGSO_SIGNATURES_LEVEL = env_str("CONGSO_SIGNATURES_LEVEL", "B-T") or "B-T"
+CONGSO_SIGNATURES_TIMEOUT = env_int("CONGSO_SIGNATURES_TIMEOUT", 5)
+CONGSO_SIGNATURES_MAX_REVISIONS = env_int("CONGSO_SIGNATURES_MAX_REVISIONS", 200)
+CONGSO_SIGNATURES_REVINFO_CACHE_SECONDS = env_int("CONGSO_SIGNATURES_REVINFO_CACHE_SECONDS", 300)
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1") or "127.0.0.1"

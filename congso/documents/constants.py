@@ -67,6 +67,23 @@ class SignatureState(models.TextChoices):
     FULLY_SIGNED = "fully_signed", _("Đã ký số người và cơ quan")
 
 
+class VersionOrigin(models.TextChoices):
+    """How an OutgoingVersion came to be."""
+
+    COMPOSED = "composed", _("Soạn trên hệ thống")
+    UPLOADED = "uploaded", _("Tải lên")
+    SIGNED = "signed", _("Ký số người có thẩm quyền")
+    ISSUED = "issued", _("Bản ban hành")
+
+
+class RenditionStatus(models.TextChoices):
+    """Whether a version has its PDF (a DOCX waits for LibreOffice conversion)."""
+
+    READY = "ready", _("Đã có bản PDF")
+    PENDING = "pending", _("Chờ chuyển sang PDF")
+    FAILED = "failed", _("Chuyển sang PDF lỗi")
+
+
 class ReviewStepKind(models.TextChoices):
     REVIEW = "review", _("Thẩm định, cho ý kiến")
     SIGN = "sign", _("Ký ban hành")

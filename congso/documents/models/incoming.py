@@ -30,10 +30,15 @@ class IncomingDocument(TimeStampedModel):
     register = models.ForeignKey(
         "documents.DocumentRegister",
         verbose_name=_("sổ đăng ký"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="incoming_documents",
     )
-    arrival_number = models.PositiveIntegerField(_("số đến"))  # ArrivalNumber
+    # Empty while an internal arrival waits for the clerk (status "received") or was returned.
+    arrival_number = models.PositiveIntegerField(
+        _("số đến"), null=True, blank=True
+    )  # ArrivalNumber
     arrived_at = models.DateTimeField(_("ngày, tháng, năm đến"))  # ArrivalDate
     document_type = models.ForeignKey(
         "catalogues.DocumentType",
@@ -93,10 +98,14 @@ class IncomingDocument(TimeStampedModel):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người vào sổ"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    return_reason = models.CharField(_("lý do trả lại"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("văn bản đến")
@@ -119,6 +128,8 @@ class IncomingDocument(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.arrival_number is None:
+            return f"Chờ vào sổ: {self.subject[:60]}"
         return f"Đến số {self.arrival_number}: {self.subject[:60]}"
 
     @property

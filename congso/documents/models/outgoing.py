@@ -16,9 +16,11 @@ from congso.documents.constants import (
     OutboxStatus,
     OutgoingStatus,
     RelationKind,
+    RenditionStatus,
     ReviewStepKind,
     ReviewStepStatus,
     SignatureState,
+    VersionOrigin,
 )
 
 
@@ -44,6 +46,9 @@ class OutgoingDocument(TimeStampedModel):
         related_name="+",
     )
     subject = models.CharField(_("trích yếu nội dung"), max_length=500)
+    addressed_to = models.CharField(
+        _("kính gửi"), max_length=500, blank=True, help_text=_("Công văn: ô 9a, Kính gửi")
+    )
     body = models.TextField(_("nội dung"), blank=True)
     status = models.CharField(
         _("trạng thái"),
@@ -144,8 +149,19 @@ class OutgoingVersion(models.Model):
     rendered_file = models.ForeignKey(
         "documents.StoredFile",
         verbose_name=_("bản PDF"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    rendition_status = models.CharField(
+        _("trạng thái bản PDF"),
+        max_length=8,
+        choices=RenditionStatus.choices,
+        default=RenditionStatus.READY,
+    )
+    origin = models.CharField(
+        _("nguồn"), max_length=8, choices=VersionOrigin.choices, default=VersionOrigin.COMPOSED
     )
     source_file = models.ForeignKey(
         "documents.StoredFile",
@@ -222,6 +238,14 @@ class ReviewStep(models.Model):
     )
     comment = models.TextField(_("ý kiến"), blank=True)
     decided_at = models.DateTimeField(_("thời điểm"), null=True, blank=True)
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện (ủy quyền)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["ordinal"]

@@ -8,19 +8,30 @@ from congso.documents.constants import Direction
 
 
 class SearchEntry(models.Model):
-    """Maintained by `documents.services.search` after each change (on commit). On PostgreSQL the
-    `folded_text` column carries trigram/full-text indexes; on SQLite an FTS5 table mirrors it."""
+    """Maintained by `documents.services.search_index` after each change (on commit).
+
+    `folded_head` holds the fields a person names a document by (trích yếu, số/ký hiệu, tên loại,
+    cơ quan ban hành, người ký); `folded_text` everything else (other metadata, the text layer of
+    the files). Both are folded (`documents.text.fold`) and reduced to words separated by single
+    spaces. On PostgreSQL a generated `search_vector` column (weight A for the head) carries a GIN
+    index; on SQLite the FTS5 table `documents_searchentry_fts` mirrors both columns (rowid = id).
+    Neither is known to the ORM: both come from migration 0004 and `congso.documents.search`.
+    """
 
     direction = models.CharField(max_length=10, choices=Direction.choices)
     document_id = models.BigIntegerField()
-    agency_id = models.BigIntegerField(db_index=True)
+    agency_id = models.BigIntegerField()
     is_secret = models.BooleanField(default=False)
     year = models.PositiveSmallIntegerField()
     document_type_id = models.BigIntegerField()
     status = models.CharField(max_length=12)
     issuer_name = models.CharField(max_length=200)
     number_notation = models.CharField(max_length=50)
+    # number_notation folded, upper case, without leading zeros: "5/QD-UBND" for "05/QĐ-UBND".
+    notation_key = models.CharField(max_length=50, blank=True, default="")
     subject = models.CharField(max_length=500)
+    issued_on = models.DateField(null=True, blank=True)
+    folded_head = models.TextField(blank=True, default="")
     folded_text = models.TextField()
     sort_at = models.DateTimeField()
 
@@ -29,8 +40,8 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["direction", "document_id"], name="search_unique_doc"),
         ]
         indexes = [
-            models.Index(fields=["agency_id", "-sort_at"], name="search_agency_sort"),
-            models.Index(fields=["number_notation"], name="search_number_notation"),
+            models.Index(fields=["agency_id", "-sort_at", "-id"], name="search_agency_sort"),
+            models.Index(fields=["agency_id", "notation_key"], name="search_agency_notation"),
         ]
 
     def __str__(self) -> str:

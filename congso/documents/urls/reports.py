@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The reports page under /van-ban/bao-cao/ (namespace "documents")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from congso.documents.views import reports
+
+urlpatterns = [
+    path("", reports.reports_page, name="reports"),
+]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+"""The search page under /van-ban/tra-cuu/ (namespace "documents")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from congso.documents.views import search
+
+urlpatterns = [
+    path("", search.search_page, name="search"),
+]

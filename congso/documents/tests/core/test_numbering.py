@@ -53,12 +53,16 @@ def test_a_rolled_back_number_is_given_again():
     class Abort(Exception):
         pass
 
+    def take_then_fail() -> None:
+        with transaction.atomic():
+            register_take_numbers(
+                agency_id=agency.pk, year=2020, direction=Direction.INCOMING, is_secret=False
+            )
+            raise Abort
+
     # when
-    with pytest.raises(Abort), transaction.atomic():
-        register_take_numbers(
-            agency_id=agency.pk, year=2020, direction=Direction.INCOMING, is_secret=False
-        )
-        raise Abort
+    with pytest.raises(Abort):
+        take_then_fail()
     with transaction.atomic():
         _, number = register_take_numbers(
             agency_id=agency.pk, year=2020, direction=Direction.INCOMING, is_secret=False

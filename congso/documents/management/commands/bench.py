@@ -1,0 +1,61 @@
+"""`congso bench documents --docs N`: the documents benchmark (issue 3, Performance).
+
+Writes a synthetic corpus into the database the settings point at (use a scratch database),
+shows progress on stderr and prints one JSON object on its last stdout line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from congso.core.errors import CongsoError
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Đo hiệu năng. `bench documents --docs N`: vào sổ hàng loạt, tìm kiếm, danh sách, "
+        "đánh số đồng thời; in một đối tượng JSON ở dòng cuối."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="subject", required=True, metavar="documents")
+        documents = commands.add_parser("documents", help="Văn bản đến/đi: vào sổ, tìm kiếm.")
+        documents.add_argument("--docs", type=_positive, default=10_000)
+        documents.add_argument("--batch", type=_positive, default=2_000)
+        documents.add_argument("--queries", type=_positive, default=120)
+        documents.add_argument("--concurrent", type=_positive, default=50)
+        documents.add_argument("--seed", type=int, default=2019)
+        # `congso bench signatures …` is the signatures app's `bench_signatures` command.
+        signatures = commands.add_parser("signatures", help="Ký số (lệnh bench_signatures).")
+        signatures.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from congso.documents.bench import Progress, run
+
+        if options["subject"] == "signatures":
+            call_command("bench_signatures", *options["rest"], stdout=self.stdout)
+            return
+        try:
+            result = run(
+                docs=options["docs"],
+                batch=options["batch"],
+                queries=options["queries"],
+                concurrent=options["concurrent"],
+                seed=options["seed"],
+                progress=Progress(self.stderr),
+            )
+        except CongsoError as error:
+            raise CommandError(error.message) from error
+        self.stdout.write(json.dumps(result, ensure_ascii=False, default=str))

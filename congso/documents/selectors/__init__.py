@@ -1,0 +1,1 @@
+"""Reads of the documents domain (selectors), one module per part."""

@@ -1,0 +1,243 @@
+"""Documents that arrive from another agency of the same installation (liên thông nội bộ).
+
+The outgoing side's issuing service calls `incoming_document_receive_internal` once per recipient
+agency inside the installation, after its own transaction committed. The document then waits in
+status "received" (QCVN 102 code 01) until a clerk of the recipient agency accepts it, which gives
+it its số đến (code 03), or returns it as misaddressed (code 02) — Nghị định 30/2020/NĐ-CP,
+Điều 21 khoản 2: receive on the system, return wrong or misaddressed documents on the system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congso.audit.services import audit_record
+from congso.core.errors import PermissionDenied, ValidationFailed
+from congso.core.identity import Role
+from congso.documents.access import can_accept_internal
+from congso.documents.constants import (
+    DeliveryStatus,
+    Direction,
+    FileRole,
+    IncomingSource,
+    IncomingStatus,
+)
+from congso.documents.errors import InvalidTransition
+from congso.documents.models import (
+    IncomingDocument,
+    IncomingFile,
+    OutgoingDocument,
+    OutgoingRecipient,
+    StoredFile,
+)
+from congso.documents.services.incoming_common import IncomingAction, local_today
+from congso.documents.services.numbering import register_take_numbers
+from congso.documents.services.search_index import search_entry_schedule
+from congso.documents.services.secrets import secret_grants_ensure
+
+MAX_RETURN_REASON = 500
+
+
+class DeliveredFile(NamedTuple):
+    """One file of the issued document, shared by StoredFile row (never copied)."""
+
+    stored_file: StoredFile
+    name: str
+    role: str = FileRole.MAIN
+
+
+def _clerks_of(agency_id: int) -> list[Any]:
+    return list(
+        get_user_model()
+        .objects.filter(
+            agency_id=agency_id, kind="staff", is_active=True, role_grants__role=Role.CLERK
+        )
+        .distinct()
+    )
+
+
+def _number_as_printed(outgoing: OutgoingDocument) -> str:
+    """`5` → `05`: numbers below 10 take a leading zero (Phụ lục I, mục II.3)."""
+    if outgoing.code_number is None:
+        return ""
+    return f"{outgoing.code_number:02d}"
+
+
+@transaction.atomic
+def incoming_document_receive_internal(
+    *,
+    outgoing: OutgoingDocument,
+    recipient: OutgoingRecipient,
+    files: Sequence[DeliveredFile | tuple[StoredFile, str, str]],
+) -> IncomingDocument:
+    """Deliver an issued document to a recipient agency of this installation.
+
+    Creates an incoming document in status "received" (no số đến yet), its metadata copied from
+    the outgoing document and its files pointing at the same stored bytes, and marks the
+    recipient delivered. Idempotent: a recipient already delivered returns its document.
+
+    Secret documents stay secret: nobody at the recipient agency can read one unless granted;
+    its clerks are granted here because they must accept and register it (Điều 21), and they
+    decide whom to grant next (leaders, assignees are granted when assigned).
+    """
+    locked = OutgoingRecipient.objects.select_for_update().get(pk=recipient.pk)
+    if locked.delivered_document_id is not None:
+        return IncomingDocument.objects.get(pk=locked.delivered_document_id)
+    if locked.agency_id is None or locked.document_id != outgoing.pk:
+        raise ValueError("recipient is not an agency of this installation for this document")
+    issuer = outgoing.agency
+    now = timezone.now()
+    document = IncomingDocument(
+        agency_id=locked.agency_id,
+        register=None,
+        arrival_number=None,
+        arrived_at=now,
+        document_type_id=outgoing.document_type_id,
+        code_number=_number_as_printed(outgoing),
+        code_notation=outgoing.code_notation,
+        issued_on=outgoing.issued_on or timezone.localdate(),
+        issuer=issuer,
+        organ_id=issuer.code_qcvn102 or "",
+        organ_name=issuer.name[:200],
+        subject=outgoing.subject,
+        page_amount=outgoing.page_amount,
+        signer_position=outgoing.signer_position,
+        signer_full_name=outgoing.signer_full_name,
+        urgency_id=outgoing.urgency_id,
+        secrecy_id=outgoing.secrecy_id,
+        is_secret=outgoing.is_secret,
+        due_on=outgoing.reply_due_on,
+        status=IncomingStatus.RECEIVED,
+        source=IncomingSource.INTERNAL,
+        source_outgoing=outgoing,
+        registered_by=None,
+    )
+    document.full_clean()
+    document.save()
+    delivered = [DeliveredFile(*item) for item in files]
+    IncomingFile.objects.bulk_create(
+        [
+            IncomingFile(
+                document=document,
+                stored_file=item.stored_file,
+                name=item.name,
+                role=item.role,
+                ordinal=index,
+            )
+            for index, item in enumerate(delivered)
+        ]
+    )
+    granted = secret_grants_ensure(
+        document=document,
+        users=_clerks_of(locked.agency_id),
+        granted_by=outgoing.signer or outgoing.created_by,
+    )
+    locked.delivered_document = document
+    locked.delivery_status = DeliveryStatus.DELIVERED
+    locked.delivered_at = now
+    locked.save(update_fields=["delivered_document", "delivery_status", "delivered_at"])
+    recipient.delivered_document = document
+    recipient.delivery_status = DeliveryStatus.DELIVERED
+    recipient.delivered_at = now
+    audit_record(
+        actor=None,
+        action=IncomingAction.RECEIVED_INTERNAL,
+        target=document,
+        agency_id=document.agency_id,
+        data={"outgoing_id": outgoing.pk, "recipient_id": locked.pk, "secret_grants": granted},
+    )
+    search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
+    return document
+
+
+def _require_clerk_of(clerk: Any, document: IncomingDocument) -> None:
+    if not can_accept_internal(clerk) or clerk.agency_id != document.agency_id:
+        raise PermissionDenied(
+            _("Chỉ văn thư của cơ quan nhận được tiếp nhận hoặc trả lại văn bản."),
+            code="clerk_required",
+        )
+
+
+def _require_received(document: IncomingDocument) -> None:
+    if document.status != IncomingStatus.RECEIVED:
+        raise InvalidTransition(
+            _("Văn bản không ở trạng thái chờ tiếp nhận (hiện: %(status)s).")
+            % {"status": document.get_status_display()}
+        )
+
+
+def _locked(document: IncomingDocument) -> IncomingDocument:
+    return IncomingDocument.objects.select_for_update().get(pk=document.pk)
+
+
+@transaction.atomic
+def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> IncomingDocument:
+    """Accept an internal arrival: it takes the next số đến of the year's book (its own book when
+    secret) and becomes "accepted" (Nghị định 30/2020/NĐ-CP, Điều 22 khoản 2)."""
+    _require_clerk_of(clerk, document)
+    current = _locked(document)
+    _require_received(current)
+    register, number = register_take_numbers(
+        agency_id=current.agency_id,
+        year=local_today().year,
+        direction=Direction.INCOMING,
+        is_secret=current.is_secret,
+    )
+    current.register = register
+    current.arrival_number = number
+    current.registered_by = clerk
+    current.status = IncomingStatus.ACCEPTED
+    current.save(
+        update_fields=["register", "arrival_number", "registered_by", "status", "updated_at"]
+    )
+    audit_record(
+        actor=clerk,
+        action=IncomingAction.ACCEPTED,
+        target=current,
+        agency_id=current.agency_id,
+        data={"arrival_number": number, "register_id": register.pk},
+    )
+    search_entry_schedule(direction=Direction.INCOMING, document_id=current.pk)
+    return current
+
+
+@transaction.atomic
+def incoming_document_return_to_sender(
+    *, clerk: Any, document: IncomingDocument, reason: str
+) -> IncomingDocument:
+    """Return a misaddressed or invalid internal arrival to its sender with a reason
+    (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2 điểm b). The sender sees it on its recipient row:
+    `recipient.delivered_document.status == "returned"` with `return_reason`."""
+    _require_clerk_of(clerk, document)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(_("Nhập lý do trả lại."), code="reason_required", field="reason")
+    if len(reason) > MAX_RETURN_REASON:
+        raise ValidationFailed(
+            _("Lý do trả lại tối đa %(limit)d ký tự.") % {"limit": MAX_RETURN_REASON},
+            code="reason_too_long",
+            field="reason",
+        )
+    current = _locked(document)
+    _require_received(current)
+    if current.source != IncomingSource.INTERNAL:
+        raise InvalidTransition(_("Chỉ trả lại được văn bản liên thông nội bộ."))
+    current.status = IncomingStatus.RETURNED
+    current.returned_at = timezone.now()
+    current.return_reason = reason
+    current.save(update_fields=["status", "returned_at", "return_reason", "updated_at"])
+    audit_record(
+        actor=clerk,
+        action=IncomingAction.RETURNED,
+        target=current,
+        agency_id=current.agency_id,
+        data={"reason": reason, "outgoing_id": current.source_outgoing_id},
+    )
+    search_entry_schedule(direction=Direction.INCOMING, document_id=current.pk)
+    return current

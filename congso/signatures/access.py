@@ -1,0 +1,23 @@
+"""Object-level gates of the signatures app: missing and forbidden look the same."""
+
+from __future__ import annotations
+
+from congso.accounts.models import User
+from congso.signatures.errors import ValidationRecordNotFound
+from congso.signatures.models import ValidationRecord
+
+
+def access_validation_record_by_id(*, user: User, record_id: int) -> ValidationRecord:
+    """The report if `user` may read it: staff of the requesting agency, or the requester."""
+    record = (
+        ValidationRecord.objects.select_related("requested_by", "agency")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None:
+        raise ValidationRecordNotFound(record_id)
+    if user.agency_id is not None and record.agency_id == user.agency_id:
+        return record
+    if record.requested_by_id is not None and record.requested_by_id == user.pk:
+        return record
+    raise ValidationRecordNotFound(record_id)

@@ -1,0 +1,6 @@
+"""The signature library: signing, keys, trust and validation on top of pyHanko.
+
+Nothing here imports Django or a congso model: the app around it (`congso.signatures`) passes
+settings in as plain values, so the library runs the same from a management command, a worker,
+the benchmark or a test.
+"""
