@@ -56,7 +56,7 @@ def incoming_visible_to(user: Any) -> QuerySet[IncomingDocument]:
         return IncomingDocument.objects.none()
     base = IncomingDocument.objects.filter(agency_id=user.agency_id)
     secret_ok = Q(is_secret=True) & _secret_grant_q(user, "incoming")
-    if sees_whole_agency(user) or _acts_for_a_leader(user):
+    if _sees_all_incoming(user):
         return base.filter(Q(is_secret=False) | secret_ok)
     assigned = Assignment.objects.filter(document=OuterRef("pk")).filter(
         Q(assignee_id=user.pk) | (Q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[]))
@@ -78,7 +78,7 @@ def outgoing_visible_to(user: Any) -> QuerySet[OutgoingDocument]:
         return OutgoingDocument.objects.none()
     base = OutgoingDocument.objects.filter(agency_id=user.agency_id)
     secret_ok = Q(is_secret=True) & _secret_grant_q(user, "outgoing")
-    if sees_whole_agency(user):
+    if _sees_all_outgoing(user):
         return base.filter(Q(is_secret=False) | secret_ok)
     acting = acting_user_ids(user)
     in_circuit = ReviewStep.objects.filter(document=OuterRef("pk"), reviewer_id__in=acting)
@@ -294,12 +294,12 @@ def can_revoke_outgoing(user: Any, document: OutgoingDocument) -> bool:
 
 
 def _sees_all_incoming(user: Any) -> bool:
-    """Mirrors the agency-wide branch of `incoming_visible_to`."""
+    """The agency-wide branch of `incoming_visible_to`, shared with the search index rules."""
     return sees_whole_agency(user) or _acts_for_a_leader(user)
 
 
 def _sees_all_outgoing(user: Any) -> bool:
-    """Mirrors the agency-wide branch of `outgoing_visible_to`."""
+    """The agency-wide branch of `outgoing_visible_to`, shared with the search index rules."""
     return sees_whole_agency(user)
 
 

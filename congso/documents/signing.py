@@ -1,4 +1,4 @@
-"""The seam between the documents app and the digital-signature issue (issue 4).
+"""The seam between the documents app and the digital-signature app (issue 4).
 
 Nghị định 30/2020/NĐ-CP gives an electronic document legal value when it carries the digital
 signature of the competent person (ô 7c) and of the organisation (ô 8, applied by the văn thư
@@ -6,23 +6,27 @@ to a document the competent person has signed; Điều 5, Điều 32 khoản 2) 
 
 This module only defines the interface and the setting that selects an implementation:
 
-    CONGSO_DOCUMENT_SIGNER = "congso.signatures.documents.VgcaDocumentSigner"   # dotted path
+    CONGSO_DOCUMENT_SIGNER = "congso.signatures.documents.PadesDocumentSigner"   # dotted path
 
 Empty (the default) means "no signer": nothing is signed, `OutgoingDocument.signature_state`
-stays `not_signed`, issuing is still allowed, and every screen and API payload shows
-"Chưa ký số" (the issued PDF itself is not marked). When a signer is configured:
+stays `not_signed`, the văn thư numbers the document when issuing it, and every screen and API
+payload shows "Chưa ký số" (the issued PDF itself is not marked). When a signer is configured
+the order is (services/outgoing_signing.py):
 
-1. the signer's approval (last step of the circuit) calls `sign_as_person(document, version, user)`
-   with the approved version; the returned PDF becomes a new version (origin "signed") and the
-   state becomes `person_signed`;
-2. issuing calls `sign_as_agency(document, pdf_bytes, clerk)` with the PDF to issue (the
-   composed layout re-rendered with its số and date, or — after a person signature — the signed
-   PDF, into which the implementation writes số and date as an incremental update, as the
-   VGCA signing tools do, so the person signature stays valid); the returned PDF is the issued
-   version and the state becomes `fully_signed`.
+1. the signer's approval (last step of the circuit) takes the số from the outgoing book, renders
+   the final PDF with số, ký hiệu and date line, and calls `sign_as_person(document, pdf_bytes,
+   user)` with it; the returned PDF becomes a new version (origin "signed") and the state
+   becomes `person_signed`;
+2. the văn thư calls `sign_as_agency(document, pdf_bytes, clerk)` with the person-signed PDF;
+   the returned PDF becomes a new version and the state becomes `fully_signed`; an
+   implementation that also has `sign_attachment(document, pdf_bytes, clerk)` signs each PDF
+   attachment (organisation signature, text only, top right of page 1);
+3. issuing sends those bytes unchanged.
 
-Both methods return the complete signed PDF bytes; they raise `congso.core.errors.CongsoError`
-subclasses (e.g. a certificate problem) with a Vietnamese message, which abort the transition.
+Nothing is written into the PDF after the first signature (no incremental update with the số),
+so a strict validator sees both signatures intact and no modification. Both methods return the
+complete signed PDF bytes; they raise `congso.core.errors.CongsoError` subclasses (e.g. a
+certificate problem, a missing key) with a Vietnamese message, which abort the transition.
 """
 
 from __future__ import annotations
@@ -33,14 +37,12 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from congso.documents.models import OutgoingDocument, OutgoingVersion
+    from congso.documents.models import OutgoingDocument
 
 
 @runtime_checkable
 class DocumentSigner(Protocol):
-    def sign_as_person(
-        self, document: OutgoingDocument, version: OutgoingVersion, user: Any
-    ) -> bytes: ...
+    def sign_as_person(self, document: OutgoingDocument, pdf_bytes: bytes, user: Any) -> bytes: ...
 
     def sign_as_agency(self, document: OutgoingDocument, pdf_bytes: bytes, clerk: Any) -> bytes: ...
 

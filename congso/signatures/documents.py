@@ -3,12 +3,14 @@
     CONGSO_DOCUMENT_SIGNER = "congso.signatures.documents.PadesDocumentSigner"
 
 The documents app calls this class; this module does not import `congso.documents` (the layer
-above), it reads the objects it is handed by attribute. The version's PDF is read through the
-documents app's own file service, looked up by dotted path at call time.
+above), it reads the objects it is handed by attribute.
 
-Signature fields: before the person signs, both empty fields (person, organisation) are created
-at the signature block of the last page — found by the signer's name printed under it (ô 7b) —
-so the agency's signature later only fills its field (standards §3.4, anchors §3.5 rule 2).
+Order (the documents app drives it): the signer's approval gives the document its số and date and
+renders the final PDF; `sign_as_person` adds both empty signature fields to THAT PDF — found by
+the signer's name printed under ô 7 on the last page — and fills the person's field; later
+`sign_as_agency` only fills the organisation's field (standards §3.4, anchors §3.5 rule 2).
+Nothing else is ever written into the PDF after the first signature, so a strict validator sees
+no modification.
 """
 
 from __future__ import annotations
@@ -16,23 +18,13 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.utils.module_loading import import_string
-
 from congso.signatures import services
 from congso.signatures.lib import appearance, signing
 
-STORED_FILE_READER = "congso.documents.services.files.stored_file_read"
 MM = appearance.MM
 # Where render_outgoing_pdf puts ô 7 when the name cannot be found: right column of the last
 # page (30 mm margin + 80 mm left column + half of the 85 mm right column).
 FALLBACK_CENTRE = (30 * MM + 80 * MM + 42.5 * MM, 90 * MM)
-
-
-def _version_pdf(version: Any) -> bytes:
-    if getattr(version, "pdf_bytes", None) is not None:
-        return bytes(version.pdf_bytes)
-    reader = import_string(STORED_FILE_READER)
-    return bytes(reader(version.rendered_file))
 
 
 def _name_position(pdf: bytes, name: str) -> tuple[float, float] | None:
@@ -76,18 +68,35 @@ def with_signature_fields(pdf: bytes, signer_name: str) -> bytes:
 class PadesDocumentSigner:
     """PAdES signatures for outgoing documents, keys from `SigningKey` rows."""
 
-    def sign_as_person(self, document: Any, version: Any, user: Any) -> bytes:
-        content = getattr(version, "content", None) or {}
-        name = str(content.get("signer_name") or getattr(document, "signer_full_name", "") or "")
-        pdf = with_signature_fields(_version_pdf(version), name)
+    def sign_as_person(self, document: Any, pdf_bytes: bytes, user: Any) -> bytes:
+        """The competent person signs the numbered, dated final PDF (blue image, ô 7c)."""
+        name = str(getattr(document, "signer_full_name", "") or "")
+        pdf = with_signature_fields(pdf_bytes, name)
         return services.document_sign_as_person(
-            actor=user, pdf=pdf, document_ref=f"outgoing:{document.pk}"
+            actor=user, pdf=pdf, document_ref=_reference(document)
         )
 
     def sign_as_agency(self, document: Any, pdf_bytes: bytes, clerk: Any) -> bytes:
+        """The văn thư fills the organisation's field (red seal, ô 8); refused unless the
+        person's field is signed."""
         return services.document_sign_as_agency(
-            actor=clerk, pdf=pdf_bytes, document_ref=f"outgoing:{document.pk}"
+            actor=clerk, pdf=pdf_bytes, document_ref=_reference(document)
         )
+
+    def sign_attachment(self, document: Any, pdf_bytes: bytes, clerk: Any) -> bytes:
+        """The văn thư signs an attachment or appendix file: text only (số và ký hiệu + time),
+        top right of its first page."""
+        return services.document_sign_appendix(
+            actor=clerk,
+            pdf=pdf_bytes,
+            document_number=str(document.number_notation),
+            document_ref=_reference(document),
+        )
+
+
+def _reference(document: Any) -> str:
+    number = str(getattr(document, "number_notation", "") or "")
+    return f"outgoing:{document.pk}" + (f" {number}" if number else "")
 
 
 # The name used in congso/documents/signing.py's docstring.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -19,10 +20,15 @@ from congso.core.errors import PermissionDenied, ValidationFailed
 from congso.core.identity import Role
 from congso.organizations.models import Agency
 from congso.signatures import conf
-from congso.signatures.constants import KeyProviderKind, KeyPurpose, SignaturesAuditAction
+from congso.signatures.constants import (
+    KeyProviderKind,
+    KeyPurpose,
+    SignaturesAuditAction,
+    ValidationVerdict,
+)
 from congso.signatures.errors import SigningKeyNotFound, SigningRefusedError
 from congso.signatures.lib import images, signing
-from congso.signatures.lib.engine import validate_pdf
+from congso.signatures.lib.engine import carries_signature, validate_pdf
 from congso.signatures.lib.keys import (
     KeyProvider,
     KeyProviderError,
@@ -56,7 +62,7 @@ def key_provider_for(key: SigningKey, *, pin: str | None = None) -> KeyProvider:
 @transaction.atomic
 def signing_key_register(
     *,
-    actor: User,
+    actor: User | None,
     purpose: str,
     provider: str,
     owner: User | None = None,
@@ -97,6 +103,69 @@ def signing_key_register(
     return key
 
 
+@transaction.atomic
+def signing_key_provision(
+    *,
+    actor: User | None,
+    purpose: str,
+    owner: User | None = None,
+    agency: Agency | None = None,
+    module_path: str,
+    token_label: str,
+    key_label: str,
+    pin_env: str,
+    certificate_subject: str = "",
+    certificate_sha256: str = "",
+) -> SigningKey:
+    """Point a signer's or agency's PKCS#11 key at a token, reusing the row that already names
+    the same token and key (its certificate facts are refreshed), else registering a new one."""
+    existing = (
+        SigningKey.objects.select_for_update()
+        .filter(
+            purpose=purpose,
+            owner=owner,
+            agency=agency,
+            provider=KeyProviderKind.PKCS11,
+            token_label=token_label,
+            key_label=key_label,
+            is_active=True,
+        )
+        .first()
+    )
+    if existing is None:
+        return signing_key_register(
+            actor=actor,
+            purpose=purpose,
+            provider=KeyProviderKind.PKCS11,
+            owner=owner,
+            agency=agency,
+            module_path=module_path,
+            token_label=token_label,
+            key_label=key_label,
+            pin_env=pin_env,
+            certificate_subject=certificate_subject,
+            certificate_sha256=certificate_sha256,
+        )
+    existing.module_path = module_path
+    existing.pin_env = pin_env
+    existing.certificate_subject = certificate_subject
+    existing.certificate_sha256 = certificate_sha256
+    existing.full_clean()
+    existing.save(
+        update_fields=[
+            "module_path", "pin_env", "certificate_subject", "certificate_sha256", "updated_at",
+        ]
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=SignaturesAuditAction.KEY_REGISTERED,
+        target=existing,
+        agency_id=agency.pk if agency else None,
+        data={"purpose": purpose, "token": token_label, "updated": True},
+    )
+    return existing
+
+
 def _sign(
     *,
     actor: User,
@@ -104,11 +173,18 @@ def _sign(
     pdf: bytes,
     document_ref: str,
     pin: str | None,
+    appendix_number: str | None = None,
 ) -> bytes:
     config = conf.signing_config()
+    field_name = signing.PERSON_FIELD
     try:
         provider = key_provider_for(key, pin=pin)
-        if key.purpose == KeyPurpose.PERSON:
+        if appendix_number is not None:
+            field_name = signing.APPENDIX_FIELD
+            signed = signing.sign_appendix(
+                pdf, provider=provider, config=config, document_number=appendix_number
+            ).getvalue()
+        elif key.purpose == KeyPurpose.PERSON:
             signed = signing.sign_as_person(
                 pdf,
                 provider=provider,
@@ -116,6 +192,7 @@ def _sign(
                 signature_image=bytes(key.image) or images.signature_png(),
             ).getvalue()
         else:
+            field_name = signing.ORGANISATION_FIELD
             signed = signing.sign_as_organisation(
                 pdf,
                 provider=provider,
@@ -126,22 +203,27 @@ def _sign(
         raise SigningRefusedError(exc.message, code=exc.code) from None
     except KeyProviderError as exc:
         raise SigningRefusedError(str(exc), code="key_unavailable") from None
-    _signing_record(actor=actor, key=key, pdf=pdf, signed=signed, document_ref=document_ref)
+    _signing_record(
+        actor=actor,
+        key=key,
+        pdf=pdf,
+        signed=signed,
+        document_ref=document_ref,
+        field_name=field_name,
+    )
     return signed
 
 
 @transaction.atomic
 def _signing_record(
-    *, actor: User, key: SigningKey, pdf: bytes, signed: bytes, document_ref: str
+    *, actor: User, key: SigningKey, pdf: bytes, signed: bytes, document_ref: str, field_name: str
 ) -> SigningRecord:
     record = SigningRecord(
         key=key,
         actor=actor,
         purpose=key.purpose,
         document_ref=document_ref,
-        field_name=(
-            signing.PERSON_FIELD if key.purpose == KeyPurpose.PERSON else signing.ORGANISATION_FIELD
-        ),
+        field_name=field_name,
         level=str(conf.signing_config().level),
         input_sha256=hashlib.sha256(pdf).hexdigest(),
         output_sha256=hashlib.sha256(signed).hexdigest(),
@@ -188,6 +270,34 @@ def document_sign_as_agency(
     return _sign(actor=actor, key=key, pdf=pdf, document_ref=document_ref, pin=pin)
 
 
+def document_sign_appendix(
+    *,
+    actor: User,
+    pdf: bytes,
+    document_number: str,
+    document_ref: str = "",
+    pin: str | None = None,
+) -> bytes:
+    """The văn thư signs an appendix or attachment in a separate file with the agency's key:
+    no image, top right of page 1, the document's số và ký hiệu and the signing time (Nghị định
+    30/2020/NĐ-CP, Phụ lục I; standards §3.4)."""
+    if not actor.has_role(Role.CLERK) or actor.agency_id is None:
+        raise PermissionDenied(
+            _("Chỉ văn thư của cơ quan được ký số của cơ quan."), code="clerk_only"
+        )
+    key = signing_key_for_agency(agency_id=actor.agency_id)
+    if key is None:
+        raise SigningKeyNotFound()
+    return _sign(
+        actor=actor,
+        key=key,
+        pdf=pdf,
+        document_ref=document_ref,
+        pin=pin,
+        appendix_number=document_number,
+    )
+
+
 def _report_for(data: bytes, file_name: str, *, etsi: bool) -> ValidationReport:
     return validate_pdf(data, config=conf.validation_config(etsi_report=etsi), file_name=file_name)
 
@@ -204,11 +314,35 @@ def file_validate(
     file_name: str,
     document_ref: str = "",
     etsi_report: bool = False,
+    private: bool = False,
 ) -> ValidationRecord:
-    """Validate a signed file and store the report (biên bản kiểm tra chữ ký số)."""
+    """Validate a signed file and store the report (biên bản kiểm tra chữ ký số).
+
+    The report belongs to the actor's agency, whose staff may read it; a `private` report (the
+    file of a secret document) belongs to the actor alone.
+    """
     if not data:
         raise ValidationFailed(_("Tệp rỗng."), code="empty_file", field="file")
     report = _report_for(data, file_name, etsi=etsi_report)
+    return _store_report(
+        actor=actor,
+        data=data,
+        file_name=file_name,
+        document_ref=document_ref,
+        report=report,
+        private=private,
+    )
+
+
+def _store_report(
+    *,
+    actor: User | None,
+    data: bytes,
+    file_name: str,
+    document_ref: str,
+    report: ValidationReport,
+    private: bool,
+) -> ValidationRecord:
     record = ValidationRecord(
         file_name=file_name[:255],
         file_sha256=report.file_sha256,
@@ -218,7 +352,7 @@ def file_validate(
         report=report.to_dict(),
         etsi_report_xml=_etsi_xml(report),
         requested_by=actor,
-        agency=actor.agency if actor is not None else None,
+        agency=actor.agency if actor is not None and not private else None,
         document_ref=document_ref,
         validated_at=report.validated_at,
     )
@@ -233,6 +367,49 @@ def file_validate(
         data={"sha256": record.file_sha256, "verdict": record.verdict},
     )
     return record
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The outcome of checking one file: a verdict, its Vietnamese summary, and the stored
+    report when the file carries signatures (an unsigned file needs no report)."""
+
+    verdict: str
+    summary: str
+    record: ValidationRecord | None = None
+
+
+@transaction.atomic
+def file_signatures_check(
+    *,
+    actor: User | None,
+    data: bytes,
+    file_name: str,
+    document_ref: str = "",
+    private: bool = False,
+) -> SignatureCheck:
+    """Check every signature of a received PDF (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2:
+    check the authenticity and integrity of an electronic document before registering it).
+
+    A file without any signature dictionary is "Không có chữ ký số" and leaves no report; any
+    other file — damaged ones included — is validated and its report stored.
+    """
+    if not carries_signature(data):
+        return SignatureCheck(
+            verdict=ValidationVerdict.UNSIGNED, summary=_("Tệp không có chữ ký số nào.")
+        )
+    report = _report_for(data, file_name, etsi=False)
+    if report.verdict == ValidationVerdict.UNSIGNED:
+        return SignatureCheck(verdict=ValidationVerdict.UNSIGNED, summary=report.summary)
+    record = _store_report(
+        actor=actor,
+        data=data,
+        file_name=file_name,
+        document_ref=document_ref,
+        report=report,
+        private=private,
+    )
+    return SignatureCheck(verdict=record.verdict, summary=record.summary, record=record)
 
 
 @transaction.atomic

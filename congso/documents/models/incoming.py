@@ -18,6 +18,7 @@ from congso.documents.constants import (
     IncomingSource,
     IncomingStatus,
 )
+from congso.signatures.constants import ValidationVerdict
 
 
 class IncomingDocument(TimeStampedModel):
@@ -117,6 +118,7 @@ class IncomingDocument(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(status=IncomingStatus.RECEIVED)
                 | models.Q(status=IncomingStatus.RETURNED)
+                | models.Q(status=IncomingStatus.REVOKED)
                 | models.Q(arrival_number__isnull=False, register__isnull=False),
                 name="incoming_registered_has_number",
             ),
@@ -148,6 +150,28 @@ class IncomingFile(models.Model):
     name = models.CharField(_("tên tệp"), max_length=255)
     role = models.CharField(_("vai trò"), max_length=12, choices=FileRole.choices)
     ordinal = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # Digital-signature check of a PDF at registration and on demand (Điều 21 khoản 2); empty
+    # for other files and for files not checked yet. The report is kept by the signatures app.
+    signature_verdict = models.CharField(
+        _("kết quả kiểm tra chữ ký số"),
+        max_length=20,
+        choices=ValidationVerdict.choices,
+        blank=True,
+    )
+    signature_summary = models.CharField(
+        _("tóm tắt kiểm tra chữ ký số"), max_length=500, blank=True
+    )
+    signature_report = models.ForeignKey(
+        "signatures.ValidationRecord",
+        verbose_name=_("biên bản kiểm tra chữ ký số"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signature_checked_at = models.DateTimeField(
+        _("thời điểm kiểm tra chữ ký số"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["ordinal", "pk"]

@@ -13,7 +13,11 @@ pass — the whole service is one transaction):
    file already registered in the agency (Phụ lục VI, part I, III.1: "cảnh báo trùng");
    unless the clerk confirmed (`allow_duplicate=True`) they stop the registration with
    `PossibleDuplicate` (HTTP 409) listing the matches;
-5. the số đến is taken from the agency's book of the year (its own book for secret documents)
+5. the digital signatures of every PDF (main file and attachments) are checked by the
+   signatures app (Điều 21 khoản 2: check authenticity and integrity on receipt); the verdict
+   is kept on each file, the report in the signatures app — a failed or impossible check is
+   shown, it never stops the registration (incoming_signatures.py);
+6. the số đến is taken from the agency's book of the year (its own book for secret documents)
    and the fields the system must fill are filled: ArrivalDate, ArrivalNumber, PageAmount,
    OrganId (Phụ lục VI, part I, III.1(g)).
 """
@@ -39,6 +43,11 @@ from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
 from congso.documents.selectors.incoming import DuplicateMatch, incoming_duplicates
 from congso.documents.services.files import safe_file_name, stored_file_put
 from congso.documents.services.incoming_common import IncomingAction, local_today
+from congso.documents.services.incoming_signatures import (
+    apply_check,
+    signature_audit_data,
+    signature_checks,
+)
 from congso.documents.services.numbering import register_take_numbers
 from congso.documents.services.search_index import search_entry_schedule
 from congso.documents.services.secrets import secret_grants_ensure
@@ -231,6 +240,11 @@ def incoming_document_register(
             details={"matches": [match.as_dict() for match in duplicates]},
         )
     secrecy = data.secrecy or _default_level(SecrecyLevel)
+    checks = signature_checks(
+        actor=clerk,
+        files=[(stored, name) for stored, name, _role in files],
+        private=secrecy.is_secret,
+    )
     main_pages = files[0][0].page_count if files and files[0][2] == FileRole.MAIN else None
     register, number = register_take_numbers(
         agency_id=clerk.agency_id,
@@ -258,12 +272,13 @@ def incoming_document_register(
     )
     document.full_clean()
     document.save()
-    IncomingFile.objects.bulk_create(
-        [
-            IncomingFile(document=document, stored_file=stored, name=name, role=role, ordinal=i)
-            for i, (stored, name, role) in enumerate(files)
-        ]
-    )
+    rows = [
+        IncomingFile(document=document, stored_file=stored, name=name, role=role, ordinal=i)
+        for i, (stored, name, role) in enumerate(files)
+    ]
+    for row, check in zip(rows, checks, strict=True):
+        apply_check(row, check)
+    IncomingFile.objects.bulk_create(rows)
     granted = secret_grants_ensure(document=document, users=[clerk], granted_by=clerk)
     audit_record(
         actor=clerk,
@@ -278,6 +293,7 @@ def incoming_document_register(
             "files": [stored.sha256 for stored, _name, _role in files],
             "duplicates_confirmed": [match.document_id for match in duplicates],
             "secret_grants": granted,
+            **signature_audit_data(rows),
         },
     )
     search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)

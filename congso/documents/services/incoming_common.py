@@ -28,6 +28,7 @@ class IncomingAction(models.TextChoices):
     ASSIGNMENT_RETURNED = "documents.assignment_returned", _("Trả lại lãnh đạo")
     REMINDED = "documents.assignment_reminded", _("Nhắc hạn xử lý")
     SECRET_GRANTED = "documents.secret_access_granted", _("Cấp quyền xem văn bản mật")
+    SIGNATURES_CHECKED = "documents.incoming_signatures_checked", _("Kiểm tra lại chữ ký số")
 
 
 def local_today() -> date:

@@ -27,6 +27,7 @@ from congso.documents.constants import (
     FileRole,
     IncomingSource,
     IncomingStatus,
+    OutgoingStatus,
 )
 from congso.documents.errors import InvalidTransition
 from congso.documents.models import (
@@ -37,6 +38,12 @@ from congso.documents.models import (
     StoredFile,
 )
 from congso.documents.services.incoming_common import IncomingAction, local_today
+from congso.documents.services.incoming_signatures import (
+    SIGNATURE_FIELDS,
+    apply_check,
+    signature_audit_data,
+    signature_checks,
+)
 from congso.documents.services.numbering import register_take_numbers
 from congso.documents.services.search_index import search_entry_schedule
 from congso.documents.services.secrets import secret_grants_ensure
@@ -176,13 +183,48 @@ def _locked(document: IncomingDocument) -> IncomingDocument:
     return IncomingDocument.objects.select_for_update().get(pk=document.pk)
 
 
+def _require_not_revoked_at_source(document: IncomingDocument) -> None:
+    source = document.source_outgoing
+    if source is not None and source.status == OutgoingStatus.REVOKED:
+        raise InvalidTransition(
+            _("Văn bản đã bị cơ quan ban hành thu hồi, không tiếp nhận được."),
+            code="revoked_by_issuer",
+        )
+
+
+def _check_signatures(clerk: Any, document: IncomingDocument) -> list[IncomingFile]:
+    """Check every PDF delivered with the document, before the số đến is taken."""
+    files = list(
+        IncomingFile.objects.select_related("stored_file")
+        .filter(document=document)
+        .order_by("ordinal", "pk")
+    )
+    checks = signature_checks(
+        actor=clerk,
+        files=[(f.stored_file, f.name) for f in files],
+        document_ref=f"incoming:{document.pk}",
+        private=document.is_secret,
+    )
+    for incoming_file, check in zip(files, checks, strict=True):
+        if check is not None:
+            apply_check(incoming_file, check)
+            incoming_file.save(update_fields=SIGNATURE_FIELDS)
+    return files
+
+
 @transaction.atomic
 def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> IncomingDocument:
-    """Accept an internal arrival: it takes the next số đến of the year's book (its own book when
-    secret) and becomes "accepted" (Nghị định 30/2020/NĐ-CP, Điều 22 khoản 2)."""
+    """Accept an internal arrival: the signatures of its PDFs (the issuer's signed PDF) are
+    checked (Điều 21 khoản 2), it takes the next số đến of the year's book (its own book when
+    secret) and becomes "accepted" (Nghị định 30/2020/NĐ-CP, Điều 22 khoản 2).
+
+    A copy whose document the issuer has revoked is not accepted: the receiver cancels it
+    (Điều 18 khoản 4 điểm b)."""
     _require_clerk_of(clerk, document)
     current = _locked(document)
+    _require_not_revoked_at_source(current)
     _require_received(current)
+    files = _check_signatures(clerk, current)
     register, number = register_take_numbers(
         agency_id=current.agency_id,
         year=local_today().year,
@@ -201,7 +243,11 @@ def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> Incom
         action=IncomingAction.ACCEPTED,
         target=current,
         agency_id=current.agency_id,
-        data={"arrival_number": number, "register_id": register.pk},
+        data={
+            "arrival_number": number,
+            "register_id": register.pk,
+            **signature_audit_data(files),
+        },
     )
     search_entry_schedule(direction=Direction.INCOMING, document_id=current.pk)
     return current

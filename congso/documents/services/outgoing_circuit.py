@@ -1,8 +1,10 @@
 """The review circuit of an outgoing draft: sequential reviewers, then the signer.
 
 submit → the first step is pending; approve → the next step; the signer's approval makes the
-document approved (ready for the văn thư to issue); return → back to the drafter with a comment,
-the draft is editable again and the circuit restarts from the first step on the next submit.
+document approved (ready for the văn thư to issue; with a signer configured it is also numbered
+and signed by the competent person, see outgoing_signing.py); return → back to the drafter with
+a comment, the draft is editable again and the circuit restarts from the first step on the next
+submit.
 Only the pending step's reviewer, or a delegate acting for them today (ủy quyền, Nghị định
 30/2020/NĐ-CP Điều 13 khoản 3), may act. "Drafts editable by authorised users" and "keep
 approvals of content and format" are Phụ lục VI, Part I III requirements (standards.md §3.7).
@@ -22,19 +24,15 @@ from congso.documents import access
 from congso.documents.constants import (
     Direction,
     OutgoingStatus,
-    RenditionStatus,
     ReviewStepKind,
     ReviewStepStatus,
-    SignatureState,
-    VersionOrigin,
 )
 from congso.documents.errors import InvalidTransition
 from congso.documents.models import OutgoingComment, OutgoingDocument, ReviewStep
 from congso.documents.services import outgoing_common as common
-from congso.documents.services.files import stored_file_put_bytes
 from congso.documents.services.outgoing_drafting import MAX_COMMENT_CHARS, reset_circuit
+from congso.documents.services.outgoing_signing import sign_on_approval
 from congso.documents.services.search_index import search_entry_schedule
-from congso.documents.signing import document_signer
 
 
 def _pending_step(document: OutgoingDocument) -> ReviewStep:
@@ -89,31 +87,17 @@ def outgoing_document_submit(*, actor: Any, document: OutgoingDocument) -> Outgo
     return document
 
 
-def _sign_as_person(document: OutgoingDocument, *, actor: Any, step: ReviewStep) -> None:
-    """The seam for issue 4: with a configured signer the approved version is signed."""
-    signer = document_signer()
-    version = step.version
-    if signer is None or version is None or version.rendition_status != RenditionStatus.READY:
-        return
-    signed = stored_file_put_bytes(data=signer.sign_as_person(document, version, actor))
-    common.add_version(
-        document,
-        actor=actor,
-        origin=VersionOrigin.SIGNED,
-        rendered=signed,
-        content=version.content,
-        note=_("Ký số người có thẩm quyền"),
-    )
-    document.signature_state = SignatureState.PERSON_SIGNED
-    document.save(update_fields=["signature_state", "updated_at"])
-
-
 @transaction.atomic
 def outgoing_step_approve(
     *, actor: Any, document: OutgoingDocument, comment: str = ""
 ) -> OutgoingDocument:
     """Approve the pending step: the next step becomes pending, or — at the signer's step — the
-    document is approved and waits for the văn thư to issue it."""
+    document is approved and waits for the văn thư to issue it.
+
+    With a signer configured the signer's approval is also the signature: the document takes its
+    số and date and the competent person signs the final PDF in this same transaction
+    (`outgoing_signing.sign_on_approval`); if signing fails nothing is approved or numbered.
+    """
     document = common.lock_document(document)
     if document.status != OutgoingStatus.IN_REVIEW:
         raise InvalidTransition(_("Văn bản không ở trạng thái đang trình duyệt."))
@@ -125,6 +109,7 @@ def outgoing_step_approve(
     step.decided_at = timezone.now()
     step.acted_by = actor if actor.pk != step.reviewer_id else None
     step.save(update_fields=["status", "comment", "decided_at", "acted_by"])
+    signed = None
     following = document.review_steps.filter(ordinal__gt=step.ordinal).order_by("ordinal").first()
     if following is not None:
         following.status = ReviewStepStatus.PENDING
@@ -133,7 +118,7 @@ def outgoing_step_approve(
     else:
         document.status = OutgoingStatus.APPROVED
         document.save(update_fields=["status", "updated_at"])
-        _sign_as_person(document, actor=actor, step=step)
+        signed = sign_on_approval(document, actor=actor, step=step)
     if comment:
         OutgoingComment.objects.create(
             document=document, version=step.version, author=actor, text=comment
@@ -147,6 +132,7 @@ def outgoing_step_approve(
             "kind": step.kind,
             "on_behalf_of": step.reviewer_id if step.acted_by_id else None,
             "approved": document.status == OutgoingStatus.APPROVED,
+            **({"signed": signed} if signed else {}),
         },
     )
     search_entry_schedule(direction=Direction.OUTGOING, document_id=document.pk)

@@ -1,7 +1,8 @@
 """Issuing an approved outgoing document (phát hành): number, date, final PDF, delivery.
 
 Nghị định 30/2020/NĐ-CP, Điều 14–15, 18 (standards.md §3.2, §3.5): the system numbers electronic
-documents; số runs per agency and year in the outgoing book (secret documents in their own book);
+documents — at the competent person's signature when a signer is configured (outgoing_signing.py),
+else here; số runs per agency and year in the outgoing book (secret documents in their own book);
 ký hiệu is `{type}-{agency}` or, for a công văn, `{agency}-{drafting unit}`; the date line is
 "Kon Tum, ngày 05 tháng 01 năm 2020". Issue on the day, urgent documents immediately: delivery
 starts as soon as the transaction commits, for every document (there is no batching at all).
@@ -28,45 +29,19 @@ from congso.documents.constants import (
     Direction,
     FileRole,
     OutgoingStatus,
-    RenditionStatus,
     SignatureState,
     VersionOrigin,
 )
 from congso.documents.errors import DocumentNotFound, InvalidTransition, SecretDocumentRule
 from congso.documents.models import OutboxMessage, OutgoingDocument, OutgoingRecipient
 from congso.documents.services import outgoing_common as common
-from congso.documents.services import outgoing_notation as notation
-from congso.documents.services.files import stored_file_put_bytes, stored_file_read
-from congso.documents.services.numbering import register_take_numbers
+from congso.documents.services.files import stored_file_put_bytes
 from congso.documents.services.outgoing_relations import relations_apply_on_issue
-from congso.documents.services.rendering import render_outgoing_pdf
+from congso.documents.services.outgoing_signing import apply_seal, final_pdf, number_document
 from congso.documents.services.search_index import search_entry_schedule
 from congso.documents.signing import document_signer
-from congso.workdays.calendar import local_day
 
 logger = logging.getLogger(__name__)
-
-
-def _final_pdf(
-    document: OutgoingDocument, *, number: int, authority_line: str
-) -> tuple[bytes, dict[str, Any]]:
-    """The PDF to issue: a composed draft is rendered again with its số and date; an uploaded or
-    person-signed PDF is issued as it is (its bytes are frozen, anchors.md §1.4 rule 6)."""
-    latest = common.latest_version(document)
-    if latest is None or latest.rendition_status != RenditionStatus.READY:
-        raise InvalidTransition(
-            _("Dự thảo chưa có bản PDF (tệp DOCX chưa được chuyển đổi), chưa thể ban hành."),
-            code="pdf_pending",
-        )
-    if latest.origin == VersionOrigin.COMPOSED:
-        layout = common.build_layout(
-            document, authority_line=authority_line, number=number, issued_on=document.issued_on
-        )
-        return render_outgoing_pdf(layout), layout
-    assert latest.rendered_file is not None
-    content = dict(latest.content)
-    content["issued_number"] = document.number_notation
-    return stored_file_read(latest.rendered_file), content
 
 
 def _check_secret_rule(document: OutgoingDocument, recipients: list[OutgoingRecipient]) -> None:
@@ -79,10 +54,16 @@ def _check_secret_rule(document: OutgoingDocument, recipients: list[OutgoingReci
 
 @transaction.atomic
 def outgoing_document_issue(*, clerk: Any, document: OutgoingDocument) -> OutgoingDocument:
-    """Issue an approved document: take the next số of the year's outgoing book, compose the ký
-    hiệu, date it today (Asia/Ho_Chi_Minh), store the final PDF as the issued version, leave an
-    outbox message per outside recipient, and deliver to recipients inside the installation
-    once the transaction has committed."""
+    """Issue an approved document: store the final PDF as the issued version, leave an outbox
+    message per outside recipient, and deliver to recipients inside the installation once the
+    transaction has committed.
+
+    A document the competent person signed already has its số and date (taken at signing,
+    Nghị định 30/2020/NĐ-CP, Điều 15 khoản 3); its signed bytes are issued unchanged, after the
+    organisation's signature — applied here if the văn thư has not applied it yet. An unsigned
+    document takes the next số of the year's outgoing book now, its ký hiệu and today's date
+    (Asia/Ho_Chi_Minh), and is issued "Chưa ký số".
+    """
     document = common.lock_document(document)
     if getattr(clerk, "agency_id", None) != document.agency_id:
         raise DocumentNotFound(document.pk)
@@ -95,27 +76,18 @@ def outgoing_document_issue(*, clerk: Any, document: OutgoingDocument) -> Outgoi
     recipients = list(document.recipients.select_related("agency").order_by("pk"))
     _check_secret_rule(document, recipients)
     now = timezone.now()
-    register, number = register_take_numbers(
-        agency_id=document.agency_id,
-        year=local_day(now).year,
-        direction=Direction.OUTGOING,
-        is_secret=document.is_secret,
-    )
-    document.register = register
-    document.code_number = number
-    document.code_notation = common.document_notation(document)
-    document.issued_on = local_day(now)
+    numbered_at_signing = document.code_number is not None
+    sealed_now = None
+    if numbered_at_signing:
+        register = document.register
+        signer = document_signer()
+        if document.signature_state == SignatureState.PERSON_SIGNED and signer is not None:
+            sealed_now = apply_seal(document, clerk=clerk, signer=signer)
+    else:
+        register = number_document(document, now=now)
+    assert register is not None
     document.issued_at = now
-    document.storage_note = notation.storage_line(
-        document.drafting_unit.abbreviation if document.drafting_unit else ""
-    )
-    pdf, content = _final_pdf(
-        document, number=number, authority_line=common.latest_authority_line(document)
-    )
-    signer = document_signer()
-    if signer is not None:
-        pdf = signer.sign_as_agency(document, pdf, clerk)
-        document.signature_state = SignatureState.FULLY_SIGNED
+    pdf, content = final_pdf(document)
     stored = stored_file_put_bytes(data=pdf)
     document.status = OutgoingStatus.ISSUED
     document.issued_amount = len(recipients) + 1
@@ -147,6 +119,9 @@ def outgoing_document_issue(*, clerk: Any, document: OutgoingDocument) -> Outgoi
             "version": version.number,
             "sha256": stored.sha256,
             "signature_state": document.signature_state,
+            "numbered_at_signing": numbered_at_signing,
+            "sealed_on_issue": sealed_now is not None,
+            "attachments_signed": sealed_now.attachments if sealed_now else [],
             "internal_recipients": sum(1 for r in recipients if r.agency_id),
             "outbox_messages": len(outbox),
             "relations": relations,

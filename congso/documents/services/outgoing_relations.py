@@ -55,13 +55,10 @@ def _append_note(current: str, note: str) -> str:
 
 
 def _can_mark_revoked(copy: IncomingDocument) -> bool:
-    """A copy can take status "revoked" once it has its số đến: the incoming model's check
-    constraint `incoming_registered_has_number` allows no other status without one. A copy still
-    waiting for the clerk keeps "received" and carries the revocation note (to be lifted when
-    that constraint admits "revoked")."""
-    if copy.status in (IncomingStatus.REVOKED, IncomingStatus.RETURNED):
-        return False
-    return copy.arrival_number is not None and copy.register_id is not None
+    """Every copy not already revoked or returned is revoked with its document — registered or
+    still waiting for the clerk (the receiver cancels it on the system, Điều 18 khoản 4 điểm b).
+    A copy revoked before registration never gets a số đến: accepting it is refused."""
+    return copy.status not in (IncomingStatus.REVOKED, IncomingStatus.RETURNED)
 
 
 def _mark_copies(document: OutgoingDocument, *, note: str, revoke: bool) -> int:

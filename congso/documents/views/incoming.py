@@ -26,7 +26,7 @@ from congso.documents.access import (
     is_unit_head,
 )
 from congso.documents.constants import FileRole, IncomingStatus
-from congso.documents.models import IncomingDocument, StoredFile
+from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
 from congso.documents.selectors.incoming import (
     ACTIVE_ASSIGNMENT,
     agency_staff,
@@ -48,8 +48,10 @@ from congso.documents.selectors.incoming_detail import (
 from congso.documents.services.files import blob_path, stored_file_open
 from congso.documents.services.incoming import PossibleDuplicate, Upload, incoming_document_register
 from congso.documents.services.incoming_common import local_today
+from congso.documents.services.incoming_signatures import document_signature_verdict
 from congso.documents.views.common import staff_required
 from congso.documents.views.incoming_forms import AssignForm, RegisterForm
+from congso.documents.views.incoming_signatures import recheck_signatures, signature_rows
 
 PAGE_SIZE = 50
 PENDING_SALT = "documents.incoming.register.pending"
@@ -307,21 +309,32 @@ def _assignment_rows(user: Any, document: IncomingDocument, allowed: Any) -> lis
 
 
 @staff_required
-def incoming_detail_page(request: HttpRequest, document_id: int) -> HttpResponse:
-    """A document with its files, distribution, notes, full history and the viewer's actions."""
+def incoming_detail_page(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    """A document with its files, distribution, notes, full history and the viewer's actions.
+
+    POST `action=kiem-tra-chu-ky` ("Kiểm tra lại") checks the signatures of its PDFs again."""
     try:
         document = access_incoming_by_id(user=request.user, document_id=document_id)
     except CongsoError:
         return render(request, "documents/incoming/not_found.html", status=404)
+    if request.method == "POST":
+        return recheck_signatures(request, document)
     incoming_detail_prefetch(document)
     allowed = incoming_allowed_actions(user=request.user, document=document)
     targets = _targets(request.user) if allowed.document or allowed.assignments else []
+    files = list(
+        IncomingFile.objects.select_related("stored_file", "signature_report")
+        .filter(document=document)
+        .order_by("ordinal", "pk")
+    )
     return render(
         request,
         "documents/incoming/detail.html",
         {
             "document": document,
-            "files": document.files.all(),
+            "files": files,
+            "signatures": document_signature_verdict(files),
+            "signature_rows": signature_rows(request.user, files),
             "rows": _assignment_rows(request.user, document, allowed),
             "history": incoming_history(document),
             "allowed": allowed.document,

@@ -18,11 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from congso.core.errors import CongsoError
 from congso.documents.access import access_outgoing_by_id
-from congso.documents.constants import OutgoingStatus
+from congso.documents.constants import (
+    OutgoingStatus,
+    ReviewStepKind,
+    ReviewStepStatus,
+    SignatureState,
+)
 from congso.documents.errors import DocumentNotFound
 from congso.documents.selectors import outgoing as selectors
 from congso.documents.services import outgoing as services
 from congso.documents.services.files import stored_file_open
+from congso.documents.signing import document_signer
 from congso.documents.views.common import staff_required
 from congso.documents.views.outgoing_forms import (
     CommentForm,
@@ -247,18 +253,37 @@ def outgoing_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     document = load_document(request, document_id)
     selectors.outgoing_detail_prefetch(document)
     versions = list(selectors.outgoing_versions_of(document))
+    allowed = selectors.outgoing_permissions_for(request.user, document)
     context = {
         "document": document,
         "versions": versions,
         "latest": versions[0] if versions else None,
         "issued_version": next((v for v in versions if v.origin == "issued"), None),
         "comments": selectors.outgoing_comments_of(document),
-        "allowed": selectors.outgoing_permissions_for(request.user, document),
+        "allowed": allowed,
+        "signing": _signing_context(document, allowed),
         "comment_form": CommentForm(),
         "decision_form": DecisionForm(),
         "revoke_form": RevokeForm(),
     }
     return render(request, TEMPLATES + "detail.html", context)
+
+
+def _signing_context(document: Any, allowed: dict[str, bool]) -> dict[str, bool]:
+    """What the signing part of the page offers: with a signer configured the signer's
+    "Đồng ý" also numbers and signs; the văn thư seals a person-signed document, then issues."""
+    enabled = document_signer() is not None
+    pending = next(
+        (s for s in document.review_steps.all() if s.status == ReviewStepStatus.PENDING), None
+    )
+    state = document.signature_state
+    return {
+        "enabled": enabled,
+        "review_signs": enabled and pending is not None and pending.kind == ReviewStepKind.SIGN,
+        "can_seal": allowed["can_issue"] and enabled and state == SignatureState.PERSON_SIGNED,
+        "issue_ready": allowed["can_issue"]
+        and not (enabled and state == SignatureState.PERSON_SIGNED),
+    }
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from congso.core.errors import CongsoError
 from congso.documents.services import outgoing as services
+from congso.documents.services.outgoing_signing import outgoing_document_seal
 from congso.documents.views.common import staff_required
 from congso.documents.views.outgoing import load_document
 from congso.documents.views.outgoing_forms import CommentForm, DecisionForm, RevokeForm
@@ -70,7 +71,16 @@ def outgoing_decide(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def outgoing_issue(request: HttpRequest, document_id: int) -> HttpResponse:
+    """The văn thư's two steps, per the button pressed: "Ký số của cơ quan" (step=seal) applies
+    the organisation's signature to the person-signed PDF; otherwise the document is issued."""
     document = load_document(request, document_id)
+    if request.POST.get("step") == "seal":
+        return _run(
+            request,
+            document,
+            lambda: outgoing_document_seal(clerk=request.user, document=document),
+            _("Đã ký số của cơ quan. Văn bản sẵn sàng ban hành."),
+        )
     return _run(
         request,
         document,

@@ -64,6 +64,20 @@ class ValidationConfig:
     revinfo_cache_seconds: float = 0.0
 
 
+SIGNATURE_MARKER = b"/ByteRange"
+
+
+def carries_signature(data: bytes) -> bool:
+    """Whether the raw bytes hold a signature dictionary at all.
+
+    A PDF signature's /ByteRange must sit in an uncompressed dictionary (the /Contents it
+    excludes is located by byte offsets), so a file without that name holds no signature a
+    validator could check. Used to skip the strict parse for plain, unsigned PDFs: such a file
+    is "unsigned", never "valid".
+    """
+    return SIGNATURE_MARKER in data
+
+
 def validate_pdf(
     source: bytes | IO[bytes] | Path | str,
     *,

@@ -87,6 +87,43 @@ def _person(label: str, cn: str, uid: str, description: str, **kwargs: Any) -> E
     return EntitySpec(label, subject, ISSUING_CA, description=description, **kwargs)
 
 
+def person_entity(
+    label: str, *, full_name: str, uid: str, organisation: str, unit: str, description: str = ""
+) -> EntitySpec:
+    """A TEST person certificate for a named official (VGCA profile, standards §8.2)."""
+    subject = _name(
+        _C,
+        _KT,
+        (NameOID.ORGANIZATION_NAME, organisation[:64]),
+        (NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:64]),
+        (NameOID.COMMON_NAME, full_name[:64]),
+        (NameOID.USER_ID, uid[:64]),
+    )
+    return EntitySpec(
+        label,
+        subject,
+        ISSUING_CA,
+        eku=(ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CLIENT_AUTH),
+        description=description or f"TEST – người ký: {full_name}",
+    )
+
+
+def organisation_entity(label: str, *, name: str, parent: str, description: str = "") -> EntitySpec:
+    """A TEST organisation (seal) certificate: CN = agency, O = the body above it (§8.2)."""
+    return EntitySpec(
+        label,
+        _name(
+            _C,
+            _KT,
+            (NameOID.ORGANIZATION_NAME, parent.upper()[:64]),
+            (NameOID.COMMON_NAME, name.upper()[:64]),
+        ),
+        ISSUING_CA,
+        eku=(ExtendedKeyUsageOID.EMAIL_PROTECTION, ExtendedKeyUsageOID.CLIENT_AUTH),
+        description=description or f"TEST – chứng thư số của cơ quan: {name}",
+    )
+
+
 def default_specs() -> list[EntitySpec]:
     """The hierarchy: good entities first, then one bad variant per negative test."""
     ca_ku = _KU_CA + ("digital_signature",)

@@ -2,14 +2,13 @@
 
 The service runs in-process on a free 127.0.0.1 port chosen for this run (its URLs are baked
 into the test certificates), so the tests need nothing started beforehand. PKCS#11 tests skip
-when SoftHSM2 is not installed.
+when SoftHSM2 is not installed. The material is shared with every other test package of the
+process (`session.py`).
 """
 
 from __future__ import annotations
 
 import os
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,42 +16,26 @@ import pytest
 from congso.signatures.lib import images, sampledoc, signing
 from congso.signatures.lib.engine import ValidationConfig
 from congso.signatures.lib.keys import Pkcs11KeyProvider, Pkcs12KeyProvider
-from congso.signatures.lib.softhsm import (
-    TEST_TOKENS,
-    TEST_USER_PIN,
-    create_test_tokens,
-    softhsm_module,
-)
-from congso.signatures.lib.testpki import TEST_P12_PASSWORD, TestPki, generate_test_pki
-from congso.signatures.lib.testservices import TestServices
+from congso.signatures.lib.softhsm import TEST_TOKENS, TEST_USER_PIN
+from congso.signatures.lib.testpki import TEST_P12_PASSWORD, TestPki
 from congso.signatures.lib.trust import TrustStore
+from congso.signatures.tests.session import shared_softhsm, shared_test_pki
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "signatures"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestPki]:
-    pki = generate_test_pki(tmp_path_factory.mktemp("pki"), port=_free_port())
-    services = TestServices(pki).start()
-    yield pki
-    services.stop()
+def test_pki() -> TestPki:
+    return shared_test_pki()
 
 
 @pytest.fixture(scope="session")
 def softhsm(test_pki: TestPki) -> str:
-    module = softhsm_module()
+    module = shared_softhsm()
     if module is None:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail("SoftHSM2 is required under CI=true (apt-get install softhsm2 opensc)")
         pytest.skip("SoftHSM2 not installed (apt-get install softhsm2 opensc)")
-    conf = create_test_tokens(test_pki)
-    os.environ["SOFTHSM2_CONF"] = str(conf)
     return module
 
 

@@ -150,13 +150,11 @@ def test_document_signer_seam_signs_person_then_agency(softhsm, validation_confi
     clerk = StaffUserFactory.create(roles=[Role.CLERK], agency=leader.agency)
     PersonKeyFactory(owner=leader)
     AgencyKeyFactory(agency=leader.agency)
-    document = SimpleNamespace(pk=7, signer_full_name="Nguyễn Văn An")
-    version = SimpleNamespace(pdf_bytes=pdf, content={"signer_name": "Nguyễn Văn An"})
+    document = SimpleNamespace(pk=7, signer_full_name="Nguyễn Văn An", number_notation="07/QĐ-UBND")
     signer = PadesDocumentSigner()
-    assert callable(signer.sign_as_person)
-    assert callable(signer.sign_as_agency)
-    # when the leader approves (person signature) and the clerk issues (agency signature)
-    once = signer.sign_as_person(document, version, leader)
+    # when the leader approves (person signature on the numbered PDF) and the clerk applies the
+    # agency signature
+    once = signer.sign_as_person(document, pdf, leader)
     twice = signer.sign_as_agency(document, once, clerk)
     # then both signatures validate
     report = validate_pdf(twice, config=validation_config)

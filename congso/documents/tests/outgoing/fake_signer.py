@@ -7,8 +7,6 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
-from congso.documents.services.files import stored_file_read
-
 
 def _mark(data: bytes, key: str, value: str) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
@@ -19,8 +17,8 @@ def _mark(data: bytes, key: str, value: str) -> bytes:
 
 
 class FakeSigner:
-    def sign_as_person(self, document: Any, version: Any, user: Any) -> bytes:
-        return _mark(stored_file_read(version.rendered_file), "/CongsoPerson", str(user.pk))
+    def sign_as_person(self, document: Any, pdf_bytes: bytes, user: Any) -> bytes:
+        return _mark(pdf_bytes, "/CongsoPerson", f"{user.pk} {document.number_notation}")
 
     def sign_as_agency(self, document: Any, pdf_bytes: bytes, clerk: Any) -> bytes:
         return _mark(pdf_bytes, "/CongsoAgency", document.number_notation)

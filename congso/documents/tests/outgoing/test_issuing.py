@@ -128,7 +128,7 @@ def test_a_new_year_starts_again_at_one(
 ) -> None:
     services.outgoing_document_issue(clerk=clerk, document=approved())
     monkeypatch.setattr(
-        "congso.documents.services.outgoing_issuing.local_day", lambda _now: date(2031, 1, 5)
+        "congso.documents.services.outgoing_signing.local_day", lambda _now: date(2031, 1, 5)
     )
     document = approved()
     services.outgoing_document_issue(clerk=clerk, document=document)
@@ -319,21 +319,24 @@ def test_a_configured_signer_signs_as_person_then_as_agency(
     settings.CONGSO_DOCUMENT_SIGNER = "congso.documents.tests.outgoing.fake_signer.FakeSigner"
     # when: the signer approves
     document = approved()
-    # then
+    # then: the document was numbered first, and the person signed the numbered PDF
     assert document.signature_state == SignatureState.PERSON_SIGNED
+    assert document.number_notation == "01/STTTT-CNTT"
     signed = document.versions.get(origin=VersionOrigin.SIGNED)
+    assert "Số: 01/STTTT-CNTT" in pdf_text(stored_file_read(signed.rendered_file))
     # when: the clerk issues
     services.outgoing_document_issue(clerk=clerk, document=document)
     document.refresh_from_db()
-    # then: the issued PDF is the signer's output over the person-signed PDF
+    # then: the issued PDF is the signer's output over the person-signed PDF, same number
     from pypdf import PdfReader
 
     issued = stored_file_read(_issued_version(document).rendered_file)
     metadata = PdfReader(io.BytesIO(issued)).metadata
     assert metadata is not None
     assert metadata["/CongsoAgency"] == "01/STTTT-CNTT"
-    assert metadata["/CongsoPerson"]
+    assert str(metadata["/CongsoPerson"]).endswith(" 01/STTTT-CNTT")
     assert document.signature_state == SignatureState.FULLY_SIGNED
+    assert document.number_notation == "01/STTTT-CNTT"
     assert signed.number < _issued_version(document).number
 
 

@@ -63,16 +63,37 @@ def test_revocation_freezes_the_document_and_revokes_the_copies(
     ).exists()
 
 
-def test_a_copy_still_waiting_for_the_clerk_carries_the_revocation_note(
-    issued: Any, clerk: Any
+def test_a_copy_still_waiting_for_the_clerk_is_revoked_and_can_no_longer_be_accepted(
+    issued: Any, clerk: Any, recipient_clerk: Any
 ) -> None:
+    # given: issued and delivered; the recipient's clerk has not registered its copy yet
     document = issued()
+    # when: the issuer revokes it
     services.outgoing_document_revoke(actor=clerk, document=document, reason="Sai thể thức")
+    # then: the copy is revoked without a số đến, with the note
     copy = IncomingDocument.objects.get(source_outgoing=document)
-    # Without a số đến the incoming model admits no "revoked" status yet (see _can_mark_revoked).
-    assert copy.status == IncomingStatus.RECEIVED
+    assert copy.status == IncomingStatus.REVOKED
     assert copy.arrival_number is None
     assert "đã bị cơ quan ban hành thu hồi. Lý do: Sai thể thức" in copy.description
+    # and the recipient's clerk cannot register it any more
+    with pytest.raises(InvalidTransition) as refused:
+        incoming_document_accept(clerk=recipient_clerk, document=copy)
+    assert refused.value.code == "revoked_by_issuer"
+    copy.refresh_from_db()
+    assert (copy.status, copy.arrival_number) == (IncomingStatus.REVOKED, None)
+
+
+def test_a_returned_copy_is_left_as_returned_by_a_revocation(
+    issued: Any, clerk: Any, recipient_clerk: Any
+) -> None:
+    from congso.documents.services.incoming_internal import incoming_document_return_to_sender
+
+    document = issued()
+    copy = IncomingDocument.objects.get(source_outgoing=document)
+    incoming_document_return_to_sender(clerk=recipient_clerk, document=copy, reason="Gửi nhầm")
+    services.outgoing_document_revoke(actor=clerk, document=document, reason="Sai thể thức")
+    copy.refresh_from_db()
+    assert copy.status == IncomingStatus.RETURNED
 
 
 def test_revocation_needs_a_reason_an_issued_document_and_authority(

@@ -362,3 +362,16 @@ def test_a_search_runs_a_bounded_number_of_queries(
             user=clerk, query="cong van", filters=SearchFilters(direction=("incoming",))
         )
     assert len(result.hits) == 20
+
+
+def test_the_year_filter_follows_the_local_new_year(clerk, make_incoming):
+    # given: 23:30 on 31/12/2019 and 00:10 on 01/01/2020, Vietnam time
+    zone = timezone.get_current_timezone()
+    late = make_incoming(
+        subject="Báo cáo cuối năm", arrived_at=dt.datetime(2019, 12, 31, 23, 30, tzinfo=zone)
+    )
+    make_incoming(subject="Báo cáo đầu năm", arrived_at=dt.datetime(2020, 1, 1, 0, 10, tzinfo=zone))
+    # when
+    result = document_search(user=clerk, query="bao cao", filters=SearchFilters(year=(2019,)))
+    # then
+    assert _ids(result) == [late.pk]
