@@ -34,6 +34,7 @@ from congso.documents.services.incoming_internal import (
     incoming_document_accept,
     incoming_document_return_to_sender,
 )
+from congso.documents.services.incoming_signatures import incoming_signatures_recheck
 from congso.documents.services.secrets import secret_access_grant
 
 DETAIL = {200: s.IncomingDetailSerializer, **ERRORS}
@@ -54,6 +55,18 @@ class IncomingAcceptApi(APIView):
         clerk = request_staff(request)
         document = access_incoming_by_id(user=clerk, document_id=document_id)
         return detail_response(request, incoming_document_accept(clerk=clerk, document=document))
+
+
+class IncomingSignaturesRecheckApi(APIView):
+    permission_classes = STAFF
+
+    @extend_schema(request=None, responses=DETAIL)
+    def post(self, request: Request, document_id: int) -> Response:
+        """Check the signatures of every PDF of the document again ("Kiểm tra lại")."""
+        user = request_staff(request)
+        document = access_incoming_by_id(user=user, document_id=document_id)
+        incoming_signatures_recheck(actor=user, document=document)
+        return detail_response(request, document)
 
 
 class IncomingReturnApi(APIView):

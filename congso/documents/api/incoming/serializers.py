@@ -223,6 +223,12 @@ class IncomingFileSerializer(serializers.ModelSerializer):
     page_count = serializers.IntegerField(source="stored_file.page_count", allow_null=True)
     sha256 = serializers.CharField(source="stored_file.sha256")
     download_url = serializers.SerializerMethodField()
+    signature_verdict = serializers.CharField(
+        help_text="Kết quả kiểm tra chữ ký số: rỗng nếu chưa kiểm tra hoặc không phải PDF."
+    )
+    signature_summary = serializers.CharField(help_text="Kết luận bằng tiếng Việt.")
+    signature_report_id = serializers.IntegerField(allow_null=True)
+    signature_checked_at = serializers.DateTimeField(allow_null=True)
 
     class Meta:
         model = IncomingFile
@@ -235,6 +241,10 @@ class IncomingFileSerializer(serializers.ModelSerializer):
             "page_count",
             "sha256",
             "download_url",
+            "signature_verdict",
+            "signature_summary",
+            "signature_report_id",
+            "signature_checked_at",
         ]
 
     def get_download_url(self, incoming_file: IncomingFile) -> str:

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path(one + "stamp/", views.IncomingStampApi.as_view(), name="incoming-stamp"),
     path(one + "accept/", actions.IncomingAcceptApi.as_view(), name="incoming-accept"),
+    path(
+        one + "signatures/recheck/",
+        actions.IncomingSignaturesRecheckApi.as_view(),
+        name="incoming-signatures-recheck",
+    ),
     path(one + "return/", actions.IncomingReturnApi.as_view(), name="incoming-return"),
     path(one + "assignments/", actions.IncomingAssignApi.as_view(), name="incoming-assign"),
     path(one + "notes/", actions.HandlingNoteApi.as_view(), name="incoming-note"),

@@ -1,5 +1,6 @@
 """HTTP endpoints that move an outgoing document through its life: recipients, submit, approve,
-return, issue, revoke, replace, correct. Each parses, calls one service, answers the detail."""
+return, seal, issue, revoke, replace, correct. Each parses, calls one service, answers the
+detail."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from congso.documents.access import access_outgoing_by_id
 from congso.documents.api.outgoing import serializers as s
 from congso.documents.api.outgoing.views import TAG, detail_response, load, recipient_specs
 from congso.documents.services import outgoing as services
+from congso.documents.services.outgoing_signing import outgoing_document_seal
 
 
 class _ActionApi(APIView):
@@ -99,6 +101,22 @@ class OutgoingIssueApi(_ActionApi):
     def post(self, request: Request, document_id: int) -> Response:
         user, document = load(request, document_id)
         services.outgoing_document_issue(clerk=user, document=document)
+        return detail_response(user, document)
+
+
+class OutgoingSealApi(_ActionApi):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="documents_outgoing_seal",
+        request=None,
+        responses=s.OutgoingDetailSerializer,
+        description=(
+            "Văn thư ký số của cơ quan lên văn bản người có thẩm quyền đã ký (trước khi ban hành)."
+        ),
+    )
+    def post(self, request: Request, document_id: int) -> Response:
+        user, document = load(request, document_id)
+        outgoing_document_seal(clerk=user, document=document)
         return detail_response(user, document)
 
 

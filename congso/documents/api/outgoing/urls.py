@@ -37,6 +37,7 @@ urlpatterns = [
     path(P + "submit/", actions.OutgoingSubmitApi.as_view(), name="outgoing-submit"),
     path(P + "approve/", actions.OutgoingApproveApi.as_view(), name="outgoing-approve"),
     path(P + "return/", actions.OutgoingReturnApi.as_view(), name="outgoing-return"),
+    path(P + "seal/", actions.OutgoingSealApi.as_view(), name="outgoing-seal"),
     path(P + "issue/", actions.OutgoingIssueApi.as_view(), name="outgoing-issue"),
     path(P + "revoke/", actions.OutgoingRevokeApi.as_view(), name="outgoing-revoke"),
     path(P + "replace/", actions.OutgoingReplaceApi.as_view(), name="outgoing-replace"),

@@ -136,3 +136,26 @@ def test_only_the_receiving_agency_re_checks(signed_pdf: bytes, recipient_clerk:
         incoming_signatures_recheck(
             actor=StaffUserFactory.create(roles=[Role.CLERK]), document=document
         )
+
+
+def test_the_api_shows_each_files_verdict_and_re_checks(
+    signed_pdf: bytes, recipient_clerk: Any
+) -> None:
+    from rest_framework.test import APIClient
+
+    # given: a registered signed document
+    document = _register(recipient_clerk, signed_pdf)
+    api = APIClient()
+    api.force_authenticate(recipient_clerk)
+    # when
+    detail = api.get(f"/api/v1/documents/incoming/{document.pk}/")
+    recheck = api.post(f"/api/v1/documents/incoming/{document.pk}/signatures/recheck/")
+    # then
+    assert detail.status_code == 200, detail.content
+    (main,) = detail.json()["files"]
+    assert main["signature_verdict"] == ValidationVerdict.VALID
+    assert main["signature_report_id"] is not None
+    assert recheck.status_code == 200, recheck.content
+    report = IncomingFile.objects.get(document=document).signature_report
+    assert report is not None
+    assert report.check_count == 2

@@ -338,3 +338,26 @@ def test_an_uploaded_pdf_is_numbered_and_signed_as_uploaded(
 
     report = validate_pdf(data, config=conf.validation_config())
     assert report.verdict == Verdict.VALID, report.summary
+
+
+def test_the_clerk_seals_through_the_api_and_others_are_refused(
+    submitted: Any, signer: Any, clerk: Any, drafter: Any
+) -> None:
+    from rest_framework.test import APIClient
+
+    # given: the competent person has signed
+    document = submitted()
+    services.outgoing_step_approve(actor=signer, document=document)
+    url = f"/api/v1/documents/outgoing/{document.pk}/seal/"
+    api = APIClient()
+    # when: the drafter tries, then the văn thư seals
+    api.force_authenticate(drafter)
+    refused = api.post(url)
+    api.force_authenticate(clerk)
+    sealed = api.post(url)
+    # then
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "clerk_required"
+    assert sealed.status_code == 200, sealed.content
+    document.refresh_from_db()
+    assert document.signature_state == SignatureState.FULLY_SIGNED
