@@ -8,4 +8,5 @@ urlpatterns = [
     path("di/", include("congso.documents.urls.outgoing")),
     path("tra-cuu/", include("congso.documents.urls.search")),
     path("bao-cao/", include("congso.documents.urls.reports")),
+    path("ho-so/", include("congso.documents.urls.casefiles")),
 ]

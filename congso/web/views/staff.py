@@ -29,6 +29,21 @@ MODULES = [
         _("Văn bản được giao xử lý, hạn xử lý, văn bản quá hạn."),
         "documents:incoming-tasks",
     ),
+    (
+        _("Tra cứu văn bản"),
+        _("Tìm theo nội dung, số, ký hiệu, loại, cơ quan ban hành."),
+        "documents:search",
+    ),
+    (
+        _("Hồ sơ công việc"),
+        _("Lập hồ sơ, sắp xếp văn bản, xuất PDF và XML."),
+        "documents:casefile-list",
+    ),
+    (
+        _("Sổ đăng ký, báo cáo"),
+        _("Sổ văn bản đến, đi và báo cáo giải quyết văn bản (PDF, Excel)."),
+        "documents:reports",
+    ),
 ]
 # Parts of the platform that arrive with later modules; listed so staff see what is coming.
 UPCOMING_MODULES = [
