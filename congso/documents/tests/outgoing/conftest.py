@@ -14,7 +14,7 @@ from congso.accounts.tests.factories import StaffUserFactory
 from congso.core.identity import Role
 from congso.documents.services import outgoing as services
 from congso.documents.tests.factories import document_type
-from congso.organizations.tests.factories import AgencyFactory, InternalUnitFactory, PositionFactory
+from congso.organizations.tests.factories import AgencyFactory, PositionFactory
 
 
 def make_pdf(text: str = "Dự thảo tải lên") -> bytes:
@@ -41,40 +41,6 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     """Blobs of each test go to its own temporary folder, never to var/."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.CONGSO_DOCUMENT_SIGNER = ""
-
-
-@pytest.fixture
-def province() -> Any:
-    return AgencyFactory.create(name="UBND tỉnh Kon Tum", abbreviation="UBND")
-
-
-@pytest.fixture
-def agency(province: Any) -> Any:
-    return AgencyFactory.create(
-        name="Sở Thông tin và Truyền thông", abbreviation="STTTT", parent=province
-    )
-
-
-@pytest.fixture
-def unit(agency: Any) -> Any:
-    return InternalUnitFactory.create(
-        parent=agency, name="Phòng Công nghệ thông tin", abbreviation="CNTT"
-    )
-
-
-@pytest.fixture
-def drafter(agency: Any, unit: Any) -> Any:
-    return StaffUserFactory.create(
-        agency=agency, unit=unit, roles=[Role.SPECIALIST], full_name="Võ Thị Lan"
-    )
-
-
-@pytest.fixture
-def reviewer(agency: Any, unit: Any) -> Any:
-    position = PositionFactory.create(name="Trưởng phòng", is_leadership=True, rank=70)
-    return StaffUserFactory.create(
-        agency=agency, unit=unit, position=position, roles=[Role.SPECIALIST], full_name="Lê Văn An"
-    )
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from congso.accounts.tests.factories import StaffUserFactory
 from congso.core.identity import Role
 from congso.documents.services import outgoing as services
 from congso.documents.tests.factories import document_type
-from congso.organizations.tests.factories import AgencyFactory, InternalUnitFactory, PositionFactory
+from congso.organizations.tests.factories import AgencyFactory, PositionFactory
 from congso.signatures.lib.softhsm import TEST_USER_PIN
 from congso.signatures.lib.testpki import ISSUING_CA, ROOT, TestPki
 from congso.signatures.tests.factories import AgencyKeyFactory, PersonKeyFactory
@@ -49,40 +49,6 @@ def _signing_settings(
     settings.CONGSO_DOCUMENT_SIGNER = PADES_SIGNER
     settings.CONGSO_SIGNATURES_TEST_PKI_DIR = str(test_pki.directory)
     monkeypatch.setenv("CONGSO_TEST_PIN", TEST_USER_PIN)
-
-
-@pytest.fixture
-def province() -> Any:
-    return AgencyFactory.create(name="UBND tỉnh Kon Tum", abbreviation="UBND")
-
-
-@pytest.fixture
-def agency(province: Any) -> Any:
-    return AgencyFactory.create(
-        name="Sở Thông tin và Truyền thông", abbreviation="STTTT", parent=province
-    )
-
-
-@pytest.fixture
-def unit(agency: Any) -> Any:
-    return InternalUnitFactory.create(
-        parent=agency, name="Phòng Công nghệ thông tin", abbreviation="CNTT"
-    )
-
-
-@pytest.fixture
-def drafter(agency: Any, unit: Any) -> Any:
-    return StaffUserFactory.create(
-        agency=agency, unit=unit, roles=[Role.SPECIALIST], full_name="Võ Thị Lan"
-    )
-
-
-@pytest.fixture
-def reviewer(agency: Any, unit: Any) -> Any:
-    position = PositionFactory.create(name="Trưởng phòng", is_leadership=True, rank=70)
-    return StaffUserFactory.create(
-        agency=agency, unit=unit, position=position, roles=[Role.SPECIALIST], full_name="Lê Văn An"
-    )
 
 
 @pytest.fixture
