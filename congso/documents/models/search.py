@@ -42,6 +42,15 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["agency_id", "-sort_at", "-id"], name="search_agency_sort"),
             models.Index(fields=["agency_id", "notation_key"], name="search_agency_notation"),
+            # A newest-first walk narrowed to one document type or one status reads only those
+            # rows (`selectors.search._matching_rows` puts a single selected value inside it).
+            models.Index(
+                fields=["agency_id", "document_type_id", "-sort_at", "-id"],
+                name="search_agency_type_sort",
+            ),
+            models.Index(
+                fields=["agency_id", "status", "-sort_at", "-id"], name="search_agency_status_sort"
+            ),
         ]
 
     def __str__(self) -> str:

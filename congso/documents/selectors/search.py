@@ -53,6 +53,9 @@ MATCH_KINDS = ("notation", "head", "text")
 # How many of the newest visible documents a search on PostgreSQL tests word by word before it
 # asks the full-text index for every match (see `_matching_rows`).
 WALK_BUDGET = 10_000
+# Facets with an (agency, value, date) index (models.SearchEntry.Meta): a single selected
+# value of one of these narrows the newest-first walk itself.
+WALK_INDEXED = ("document_type_id", "status")
 # Facets of a common query may come from the newest WALK_BUDGET documents alone when they hold
 # at least this many matches (the counts then read "n+"); rarer queries are counted exactly.
 FACET_SAMPLE_MIN = 200
@@ -211,8 +214,18 @@ def _matching_rows(
             for facet, column in FACET_FIELDS.items()
             if facet != without and narrowing.values_of(facet)
         }
+        # One selected type or status goes inside the walk: it then follows that facet's own
+        # (agency, value, date) index and its budget counts only rows of that value; a rare
+        # type no longer leaves the walk short and sends a common phrase to the GIN index.
+        inside = {
+            column: selected[column][0]
+            for column in WALK_INDEXED
+            if len(selected.get(column, ())) == 1
+        }
+        selected = {column: values for column, values in selected.items() if column not in inside}
+        walked = candidates.filter(**inside)
         rows, complete = walker(
-            candidates,
+            walked,
             query,
             kind=kind,
             columns=columns,

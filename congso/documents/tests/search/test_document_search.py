@@ -247,6 +247,40 @@ def test_document_type_filter(clerk, make_incoming):
 
 
 @pytest.mark.parametrize("budget", [20_000, 2])
+def test_a_rare_type_behind_newer_matches_is_found_whole(clerk, make_incoming, monkeypatch, budget):
+    # given: newer matches of another type than the walk budget holds; on PostgreSQL the one
+    # selected type is walked through its own index, so its older matches are still found
+    monkeypatch.setattr(search_selector, "WALK_BUDGET", budget)
+    report = document_type("bao_cao")
+    reports = [
+        make_incoming(
+            subject=f"Kế hoạch đợt {days}", document_type=report, arrived_at=_days_ago(days)
+        )
+        for days in range(10, 13)
+    ]
+    for days in range(4):
+        make_incoming(subject="Kế hoạch", arrived_at=_days_ago(days))
+    # when
+    first = document_search(
+        user=clerk, query="ke hoach", filters=SearchFilters(document_type=(report.pk,)), page_size=2
+    )
+    second = document_search(
+        user=clerk,
+        query="ke hoach",
+        filters=SearchFilters(document_type=(report.pk,)),
+        page_size=2,
+        cursor=first.next_cursor,
+    )
+    # then
+    assert _ids(first) + _ids(second) == [d.pk for d in reports]
+    assert (first.total, first.total_capped) == (3, False)
+    assert {v.value: v.count for v in first.facets["document_type"]} == {
+        str(report.pk): 3,
+        str(document_type().pk): 4,
+    }
+
+
+@pytest.mark.parametrize("budget", [20_000, 2])
 def test_the_cursor_walks_every_group_once(clerk, make_incoming, monkeypatch, budget):
     # given: two exact, three subject and two body matches; a budget of 2 makes PostgreSQL's
     # newest-first walk come up short, so the full-text index answers instead
