@@ -6,7 +6,6 @@ shows progress on stderr and prints one JSON object on its last stdout line.
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
@@ -39,13 +38,20 @@ class Command(BaseCommand):
         documents.add_argument("--seed", type=int, default=2019)
         # `congso bench signatures …` is the signatures app's `bench_signatures` command.
         signatures = commands.add_parser("signatures", help="Ký số (lệnh bench_signatures).")
-        signatures.add_argument("rest", nargs=argparse.REMAINDER)
+        signatures.add_argument("--docs", type=_positive, default=30)
+        signatures.add_argument("--big-mb", type=int, default=100, help="0 = bỏ qua tệp lớn")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from congso.documents.bench import Progress, run
 
         if options["subject"] == "signatures":
-            call_command("bench_signatures", *options["rest"], stdout=self.stdout)
+            call_command(
+                "bench_signatures",
+                docs=options["docs"],
+                big_mb=options["big_mb"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
             return
         try:
             result = run(
