@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from congso.documents.access import case_files_visible_to
 from congso.documents.constants import Direction
@@ -42,6 +43,17 @@ class CaseFileDocument:
 
 def case_files_list(*, user: Any) -> QuerySet[CaseFile]:
     return case_files_visible_to(user).select_related("creator").order_by("-year", "-pk")
+
+
+def case_files_list_with_totals(*, user: Any) -> QuerySet[CaseFile]:
+    """The visible case files with DocTotal and PageTotal (Phụ lục VI part III, 9–10) counted
+    by the database, for lists (the detail page counts from its loaded documents)."""
+    return case_files_list(user=user).annotate(
+        doc_total=Count("items"),
+        page_total=Coalesce(
+            Sum(Coalesce("items__incoming__page_amount", "items__outgoing__page_amount")), 0
+        ),
+    )
 
 
 def _main_pdf_incoming(document: Any) -> Any | None:

@@ -14,8 +14,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +31,7 @@ from congso.documents.constants import Direction
 from congso.documents.selectors.casefiles import (
     case_file_documents,
     case_file_summary,
-    case_files_list,
+    case_files_list_with_totals,
 )
 from congso.documents.services.casefiles import (
     EXPORT_FORMATS,
@@ -201,15 +199,7 @@ def casefile_list_page(request: HttpRequest) -> HttpResponseBase:
                     request, _("Đã lập hồ sơ %(notation)s.") % {"notation": case_file.notation}
                 )
                 return redirect("documents:casefile-detail", case_file_id=case_file.pk)
-    case_files = list(
-        case_files_list(user=user).annotate(
-            doc_total=Count("items"),
-            page_total=Coalesce(
-                Sum(Coalesce("items__incoming__page_amount", "items__outgoing__page_amount")),
-                0,
-            ),
-        )[:LIST_LIMIT]
-    )
+    case_files = list(case_files_list_with_totals(user=user)[:LIST_LIMIT])
     context = {"case_files": case_files, "form": form, "error": error}
     return render(request, "documents/casefiles/list.html", context, status=status)
 
