@@ -12,6 +12,7 @@
 | CONGSO_SIGNATURES_TIMEOUT | seconds per TSA/OCSP/CRL request (default 5) |
 | CONGSO_SIGNATURES_MAX_REVISIONS | revisions beyond which modifications are not analysed (200) |
 | CONGSO_SIGNATURES_REVINFO_CACHE_SECONDS | reuse OCSP/CRL answers across files (300; 0 = off) |
+| CONGSO_SIGNATURES_VALIDATION_TIME_LIMIT | seconds per file; the rest is INDETERMINATE (60) |
 """
 
 from __future__ import annotations
@@ -86,5 +87,6 @@ def validation_config(
         timeout=float(_get("CONGSO_SIGNATURES_TIMEOUT", 5)),
         max_revisions=int(_get("CONGSO_SIGNATURES_MAX_REVISIONS", 200)),
         revinfo_cache_seconds=float(_get("CONGSO_SIGNATURES_REVINFO_CACHE_SECONDS", 300)),
+        time_limit_s=float(_get("CONGSO_SIGNATURES_VALIDATION_TIME_LIMIT", 60)),
         etsi_report=etsi_report,
     )

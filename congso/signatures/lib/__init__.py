@@ -4,3 +4,7 @@ Nothing here imports Django or a congso model: the app around it (`congso.signat
 settings in as plain values, so the library runs the same from a management command, a worker,
 the benchmark or a test.
 """
+
+from congso.signatures.lib import hexstrings as _hexstrings
+
+_hexstrings.install()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,6 +63,8 @@ class ValidationConfig:
     moment: datetime | None = None
     # Reuse OCSP/CRL answers across files for this many seconds (0 = always ask again).
     revinfo_cache_seconds: float = 0.0
+    # Wall-clock budget for one file; signatures not reached in time are INDETERMINATE.
+    time_limit_s: float = 60.0
 
 
 SIGNATURE_MARKER = b"/ByteRange"
@@ -174,12 +177,14 @@ async def _validate_all(
         ocsps=ocsps,
     )
     signed_fields = {sig.field_name for sig in embedded}
+    deadline = time.monotonic() + config.time_limit_s
     try:
-        for sig in embedded:
+        for index, sig in enumerate(embedded):
+            remaining = deadline - time.monotonic()
             if sig.sig_object_type == "/DocTimeStamp":
-                item = await _validate_doc_timestamp(sig, context, skip_diff=skip_diff)
+                check = _validate_doc_timestamp(sig, context, skip_diff=skip_diff)
             else:
-                item = await _validate_signature(
+                check = _validate_signature(
                     sig,
                     context,
                     config=config,
@@ -187,11 +192,31 @@ async def _validate_all(
                     revisions=report.revisions,
                     signed_fields=signed_fields,
                 )
+            try:
+                if remaining <= 0:
+                    check.close()
+                    raise TimeoutError
+                item = await asyncio.wait_for(check, remaining)
+            except TimeoutError:
+                _out_of_time(report, embedded[index:], config.time_limit_s)
+                break
             report.signatures.append(item)
         if cache is not None:
             cache.absorb(context)
     finally:
         await context.aclose()
+
+
+def _out_of_time(
+    report: ValidationReport, unchecked: list[EmbeddedPdfSignature], limit: float
+) -> None:
+    """The file's time budget ran out: what was not checked is INDETERMINATE, never VALID."""
+    message = messages.TIME_LIMIT.format(seconds=round(limit))
+    report.problems.append(message)
+    for sig in unchecked:
+        item = SignatureReport(field_name=_field_name(sig), kind="signature")
+        item.add(CheckName.INTEGRITY, Verdict.INDETERMINATE, message)
+        report.signatures.append(_conclude(item))
 
 
 _CACHES: dict[float, RevinfoCache] = {}

@@ -19,6 +19,10 @@ ENCRYPTED = (
     "Tệp PDF được mã hóa; không kiểm tra được chữ ký. Đề nghị bên gửi gửi lại bản không mã hóa."
 )
 UNREADABLE = "Tệp PDF bị hỏng hoặc sai cấu trúc, không đọc được chữ ký ({detail})."
+TIME_LIMIT = (
+    "Quá thời gian cho phép để kiểm tra một tệp ({seconds} giây); chữ ký chưa kiểm tra xong không "
+    "được coi là hợp lệ. Đề nghị kiểm tra lại sau."
+)
 ENGINE_ERROR = "Có lỗi khi kiểm tra chữ ký ({detail}); kết quả không thể coi là hợp lệ."
 NOTHING_CHECKED = "Không kiểm tra được chữ ký này."
 

@@ -214,3 +214,21 @@ def test_leaf_only_signature_is_completed_from_the_trust_store(
     ).getvalue()
     report = validate_pdf(signed, config=validation_config)
     _assert_verdict(report, VALID)
+
+
+def test_file_over_its_time_budget_is_indeterminate_never_valid(signed_twice, trust):
+    # Given a validation budget that is already spent when the signatures are reached
+    hurried = ValidationConfig(trust=trust, timeout=5, time_limit_s=0)
+    # When the two-signature document is validated
+    report = validate_pdf(signed_twice, config=hurried)
+    # Then both signatures are reported unchecked, the file INDETERMINATE, with the reason
+    assert [s.verdict for s in report.signatures] == [INDETERMINATE, INDETERMINATE]
+    _assert_verdict(report, INDETERMINATE, CheckName.INTEGRITY)
+    assert "Quá thời gian" in report.summary
+
+
+def test_a_normal_budget_leaves_the_verdict_alone(signed_twice, trust):
+    # Given the default budget of a minute
+    report = validate_pdf(signed_twice, config=ValidationConfig(trust=trust, timeout=5))
+    # Then the document validates as before
+    _assert_verdict(report, VALID)

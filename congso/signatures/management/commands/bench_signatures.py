@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ def load_bench() -> Any:
     if spec is None or spec.loader is None:
         raise CommandError(f"Không nạp được {path}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # worker processes find its functions by name
     spec.loader.exec_module(module)
     return module
 
