@@ -15,10 +15,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo also starts the national-portal simulator (a separate process, ADR 0018) and points the sync at it.
+PORTALSIM_PORT ?= 8200
 run: install
 	$(BIN)/congso migrate --noinput
 	$(BIN)/congso load_demo
-	$(BIN)/congso runserver $(HOST)
+	@mkdir -p var
+	@$(BIN)/congso portalsim serve --port $(PORTALSIM_PORT) --db var/portalsim.sqlite3 & \
+	  SIM=$$!; trap 'kill $$SIM 2>/dev/null' EXIT INT TERM; \
+	  PORTALSYNC_URL=$${PORTALSYNC_URL:-http://127.0.0.1:$(PORTALSIM_PORT)} \
+	  PORTALSYNC_USERNAME=$${PORTALSYNC_USERNAME:-congso} \
+	  PORTALSYNC_PASSWORD=$${PORTALSYNC_PASSWORD:-congso-portal-test} \
+	  $(BIN)/congso runserver $(HOST)
 
 test: install
 	$(BIN)/python -m pytest

@@ -84,6 +84,16 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Rate-limit counters and cached answers kept by one test must not reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_working_day_calendar():  # type: ignore[no-untyped-def]
     """Calendar decisions made by one test must not leak into another through the cache."""
     from congso.workdays.calendar import calendar_cache_clear

@@ -9,7 +9,10 @@ api_patterns = [
     path("catalogues/", include("congso.catalogues.api.urls")),
     path("audit/", include("congso.audit.api.urls")),
     path("documents/", include("congso.documents.api.urls")),
+    path("exchange/", include("congso.exchange.api.urls")),
+    path("dossiers/", include("congso.dossiers.api.urls")),
     path("signatures/", include("congso.signatures.api.urls")),
+    path("procedures/", include("congso.procedures.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +22,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("van-ban/", include("congso.documents.urls")),
+    path("lien-thong/", include("congso.exchange.urls")),
     path("chu-ky-so/", include("congso.signatures.urls")),
+    path("thu-tuc/", include("congso.procedures.urls")),
+    path("thanh-toan/", include("congso.payments.urls")),
+    path("thanh-toan-thu/", include("congso.payments.testbank_urls")),
+    path("dich-vu-cong/", include("congso.portal.urls")),
+    path("mot-cua/", include("congso.dossiers.urls")),
+    path("dong-bo-cong-dvc/", include("congso.portalsync.urls")),
     path("", include("congso.web.urls")),
 ]

@@ -10,8 +10,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and args[1] == "hub":
+        # The interchange hub is its own deployment: its settings, database and URLs (adr 0016).
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.hub")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     if len(args) > 1 and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")
     args[0] = "congso"

@@ -94,6 +94,31 @@ STAFF: tuple[_StaffSpec, ...] = (
         "vanthu.tpkt", "Bùi Thị Hạnh", KONTUM_CITY_COMMITTEE, (Role.CLERK,), "Văn thư", "VP"
     ),
 )
+# One-stop processing (issue 6): a commune desk and the officers of the agencies that take part
+# in the demo's liên thông procedures (some created by the procedures demo; skipped if absent).
+KONTUM_FIRST_WARD = "000.01.31.H34"  # first UBND xã/phường of TP Kon Tum (demo numbering)
+ONE_STOP_STAFF: tuple[_StaffSpec, ...] = (
+    _StaffSpec(
+        "motcua.xa",
+        "Y Hơ Niê",
+        KONTUM_FIRST_WARD,
+        (Role.ONE_STOP_OFFICER, Role.SPECIALIST),
+        "Cán bộ một cửa",
+    ),
+    _StaffSpec("lanhdao.xa", "A Thuận", KONTUM_FIRST_WARD, (Role.LEADER,), "Chủ tịch"),
+    _StaffSpec("chuyenvien.stp", "Lê Văn Tâm", "000.00.03.H34", (Role.SPECIALIST,), "Chuyên viên"),
+    _StaffSpec("lanhdao.stp", "Hà Thị Lụa", "000.00.03.H34", (Role.LEADER,), "Giám đốc"),
+    _StaffSpec(
+        "chuyenvien.skhdt", "Đặng Văn Khoa", "000.00.04.H34", (Role.SPECIALIST,), "Chuyên viên"
+    ),
+    _StaffSpec("lanhdao.skhdt", "Mai Thị Hằng", "000.00.04.H34", (Role.LEADER,), "Giám đốc"),
+    _StaffSpec(
+        "chuyenvien.stnmt", "Lò Văn Sơn", "000.00.10.H34", (Role.SPECIALIST,), "Chuyên viên"
+    ),
+    _StaffSpec("chuyenvien.ca", "A Hưng", "000.00.21.H34", (Role.SPECIALIST,), "Chuyên viên"),
+    _StaffSpec("chuyenvien.bhxh", "Vi Thị Hoa", "000.00.22.H34", (Role.SPECIALIST,), "Chuyên viên"),
+    _StaffSpec("chuyenvien.thue", "Tạ Văn Lợi", "000.00.23.H34", (Role.SPECIALIST,), "Chuyên viên"),
+)
 CITIZEN_ID = "062090001234"  # 062 = Kon Tum; fictitious
 CITIZEN_NAME = "Nguyễn Văn Dân"
 BUSINESS_TAX_CODE = "6100123456"  # fictitious
@@ -147,7 +172,15 @@ def demo_accounts_load() -> list[DemoAccount]:
     agencies = _agencies()
     accounts: list[DemoAccount] = []
     existing = set(User.objects.values_list("username", flat=True))
-    for spec in STAFF:
+    agencies.update(
+        (agency.code_qcvn102, agency)
+        for agency in Agency.objects.filter(
+            code_qcvn102__in={spec.agency_code for spec in ONE_STOP_STAFF}
+        )
+        if agency.code_qcvn102 is not None
+    )
+    one_stop = [spec for spec in ONE_STOP_STAFF if spec.agency_code in agencies]
+    for spec in (*STAFF, *one_stop):
         agency = agencies[spec.agency_code]
         if spec.username not in existing:
             user = staff_user_create(

@@ -46,3 +46,10 @@ class Conflict(CongsoError):
 class PermissionDenied(CongsoError):
     code = "permission_denied"
     http_status = 403
+
+
+class RateLimited(CongsoError):
+    """Too many tries from one client in the current window (HTTP 429)."""
+
+    code = "rate_limited"
+    http_status = 429

@@ -121,3 +121,17 @@ class RelationKind(models.TextChoices):
     REPLACES = "replaces", _("Thay thế")
     CORRECTS = "corrects", _("Đính chính")
     REVOKES = "revokes", _("Thu hồi")
+
+
+# QCVN 102:2016 status replies as the sender shows them (standards.md §4.6).
+EXCHANGE_STATUS_NAMES = {
+    "01": _("Đã đến"),
+    "02": _("Từ chối tiếp nhận"),
+    "03": _("Đã tiếp nhận"),
+    "04": _("Phân công"),
+    "05": _("Đang xử lý"),
+    "06": _("Hoàn thành"),
+    "13": _("Yêu cầu lấy lại văn bản"),
+    "15": _("Đồng ý lấy lại văn bản"),
+    "16": _("Từ chối lấy lại văn bản"),
+}

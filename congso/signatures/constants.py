@@ -25,5 +25,6 @@ class SignaturesAuditAction(models.TextChoices):
     SIGNED_AS_PERSON = "signatures.signed_as_person", _("Ký số văn bản (người có thẩm quyền)")
     SIGNED_AS_AGENCY = "signatures.signed_as_agency", _("Ký số văn bản (cơ quan)")
     SIGNING_REFUSED = "signatures.signing_refused", _("Từ chối ký số")
+    EXTERNAL_PREPARED = "signatures.external_prepared", _("Chuẩn bị ký mã băm")
     FILE_VALIDATED = "signatures.file_validated", _("Kiểm tra chữ ký số")
     VALIDATION_RECHECKED = "signatures.validation_rechecked", _("Kiểm tra lại chữ ký số")

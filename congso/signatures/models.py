@@ -124,3 +124,30 @@ class ValidationRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} — {self.get_verdict_display()}"
+
+
+class ExternalSigningSession(TimeStampedModel):
+    """Between the two requests of hash signing (browser plug-in, PKI SIM, remote HSM): the
+    prepared PDF and signed attributes wait here until the device returns the signature value.
+
+    `prepared` is `lib.external.PreparedSignature.to_dict()`; nothing in it is secret (the
+    device's private key never reaches congso)."""
+
+    id = models.UUIDField(primary_key=True)
+    key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="external_sessions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_signings"
+    )
+    document_ref = models.CharField(_("văn bản"), max_length=100, blank=True)
+    input_sha256 = models.CharField(max_length=64)
+    prepared = models.JSONField()
+    expires_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    output_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên ký mã băm")
+        verbose_name_plural = _("các phiên ký mã băm")
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.key})"

@@ -88,3 +88,60 @@ class WorkingDayForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class RegistrationForm(forms.Form):
+    """A citizen (CCCD) or business (tax code) account; the services check the numbers' form."""
+
+    KIND_CHOICES = [("citizen", _("Công dân (số CCCD)")), ("business", _("Doanh nghiệp, tổ chức"))]
+
+    kind = forms.ChoiceField(
+        label=_("Loại tài khoản"), choices=KIND_CHOICES, initial="citizen", widget=forms.RadioSelect
+    )
+    number = forms.CharField(
+        label=_("Số CCCD (12 chữ số) hoặc mã số thuế"),
+        max_length=20,
+        error_messages={"required": _("Vui lòng nhập số CCCD hoặc mã số thuế.")},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric"}),
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên (hoặc tên doanh nghiệp)"),
+        max_length=200,
+        error_messages={"required": _("Vui lòng nhập họ và tên.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        required=False,
+        max_length=15,
+        validators=[
+            RegexValidator(r"^\+?[0-9 .]{9,15}$", _("Số điện thoại không hợp lệ."), code="invalid")
+        ],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        max_length=256,
+        strip=False,
+        error_messages={"required": _("Vui lòng nhập mật khẩu.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        max_length=256,
+        strip=False,
+        error_messages={"required": _("Vui lòng nhập lại mật khẩu.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("Hai lần nhập mật khẩu không khớp."))
+        return data

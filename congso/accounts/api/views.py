@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -46,8 +46,10 @@ from congso.accounts.services import (
     staff_user_create,
     user_unlock,
 )
+from congso.accounts.throttle import registration_throttle
 from congso.core.api.pagination import CursorPagination
 from congso.core.errors import ValidationFailed
+from congso.core.throttle import client_address
 
 TAG = "accounts"
 IsAdministrator = HasRole.of(Role.ADMINISTRATOR)
@@ -206,11 +208,15 @@ class CitizenRegisterApi(APIView):
         tags=[TAG],
         operation_id="accounts_citizens_register",
         request=CitizenRegisterInputSerializer,
-        responses={201: PublicAccountOutputSerializer},
+        responses={
+            201: PublicAccountOutputSerializer,
+            429: OpenApiResponse(description="rate_limited"),
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
         serializer = CitizenRegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        registration_throttle(client_address(request))
         user = citizen_register(**serializer.validated_data)
         return Response(PublicAccountOutputSerializer(user).data, status=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.core.models import TimeStampedModel
 from congso.documents.constants import (
+    EXCHANGE_STATUS_NAMES,
     DeliveryStatus,
     FileRole,
     OutboxStatus,
@@ -303,12 +304,30 @@ class OutgoingRecipient(models.Model):
         related_name="+",
     )
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # The latest status reply of an outside recipient through the exchange hub (QCVN 102:2016
+    # StatusCode 01–06, 13, 15, 16), its time at the recipient and its description (a refusal's
+    # reason for 02). Written by the exchange app when a status package arrives.
+    exchange_status_code = models.CharField(_("trạng thái liên thông"), max_length=2, blank=True)
+    exchange_status_at = models.DateTimeField(
+        _("thời điểm trạng thái liên thông"), null=True, blank=True
+    )
+    exchange_status_description = models.CharField(
+        _("mô tả trạng thái liên thông"), max_length=500, blank=True
+    )
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def exchange_status_display(self) -> str:
+        """`03 – Đã tiếp nhận`; empty before the first reply."""
+        if not self.exchange_status_code:
+            return ""
+        name = EXCHANGE_STATUS_NAMES.get(self.exchange_status_code, "")
+        return f"{self.exchange_status_code} – {name}" if name else self.exchange_status_code
 
 
 class OutboxMessage(TimeStampedModel):
@@ -329,6 +348,11 @@ class OutboxMessage(TimeStampedModel):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # Set by the exchange app: when the next attempt is due (exponential back-off), the hub's id
+    # of the sent message and when it was accepted.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    hub_message_id = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]

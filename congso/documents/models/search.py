@@ -16,6 +16,9 @@ class SearchEntry(models.Model):
     spaces. On PostgreSQL a generated `search_vector` column (weight A for the head) carries a GIN
     index; on SQLite the FTS5 table `documents_searchentry_fts` mirrors both columns (rowid = id).
     Neither is known to the ORM: both come from migration 0004 and `congso.documents.search`.
+    Since migration 0008 the vector also holds one word per facet value of the row
+    (`d:incoming`, `t:<type id>`, `s:<status>`, `y:<year>`, `i:<issuer>`, built by the database
+    from these columns), so the GIN index intersects facet filters with the words.
     """
 
     direction = models.CharField(max_length=10, choices=Direction.choices)

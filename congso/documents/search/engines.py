@@ -1,7 +1,9 @@
 """The database-specific half of search: how a query becomes SQL, how the index is kept in step.
 
 - PostgreSQL: `search_vector` (generated, GIN-indexed, head weighted A) `@@ to_tsquery('simple',
-  ...)`; the head-only test uses the `:A` weight label, prefixes `:*`, phrases `<->`.
+  ...)`; the head-only test uses the `:A` weight label, prefixes `:*`, phrases `<->`. Facet
+  selections travel as facet words (`'t:12'::tsquery`, migration 0008) ANDed to the words, and
+  the planner's word statistics (`match_bound`) tell a rare query from a common one.
 - SQLite: the FTS5 table `documents_searchentry_fts` (rowid = SearchEntry.id), written by
   `sync`/`forget` below from `services.search_index` (no triggers); head-only is the column filter
   `{folded_head} : (...)`.
@@ -14,19 +16,43 @@ neither tsquery nor FTS5 syntax can be injected.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet, TextField
+from django.db.models import BooleanField, F, Q, QuerySet, TextField, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 
 from congso.documents.search.query import ParsedQuery
 
 VECTOR_COLUMN = "documents_searchentry.search_vector"
 NARROWING_COLUMNS = ("direction", "document_type_id", "issuer_name", "year", "status")
 PG_MATCH = "documents_searchentry.search_vector @@ to_tsquery('simple', %s)"
+# The words and the facet words (migration 0008) in ONE tsquery, so that the GIN index
+# intersects them: `::tsquery` takes the facet words verbatim ("t:12"), `to_tsquery` would split.
+PG_MATCH_FACETS = "documents_searchentry.search_vector @@ (to_tsquery('simple', %s) && %s::tsquery)"
+# column → prefix of its facet words in `search_vector` (migration 0008 writes them).
+FACET_WORD_PREFIXES = {
+    "direction": "d",
+    "document_type_id": "t",
+    "status": "s",
+    "year": "y",
+    "issuer_name": "i",
+}
+INTEGER_FACETS = ("document_type_id", "year")
+# The most common words of `search_vector` as ANALYZE sampled them, and the row count: enough to
+# bound how many rows a query can match (its rarest word's share). Read at most every 5 minutes.
+LEXEME_STATS_SQL = (
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+    "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+    "WHERE s.schemaname = current_schema() AND s.tablename = 'documents_searchentry' "
+    "AND s.attname = 'search_vector'"
+)
+LEXEME_STATS_TTL_S = 300.0
+_lexeme_stats: dict[str, Any] = {}
 FTS_MATCH = (
     "documents_searchentry.id IN (SELECT rowid FROM documents_searchentry_fts"
     " WHERE documents_searchentry_fts MATCH %s)"
@@ -40,7 +66,13 @@ FTS_DELETE = "DELETE FROM documents_searchentry_fts WHERE rowid IN ({marks})"
 class Engine(Protocol):
     name: str
 
-    def match(self, query: ParsedQuery, *, head_only: bool) -> Q: ...
+    def match(
+        self,
+        query: ParsedQuery,
+        *,
+        head_only: bool,
+        facets: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Q: ...
 
     def sync(self, rows: Sequence[tuple[int, str, str]]) -> None: ...
 
@@ -76,6 +108,11 @@ def id_in(column: str, ids: Sequence[int]) -> Q:
     return Q(**{f"{column}__in": values})
 
 
+def _tsquery_literal(word: str) -> str:
+    """One lexeme in tsquery input syntax, taken verbatim (quotes and backslashes escaped)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def _raw(sql: str, params: Sequence[object]) -> Q:
     # `sql` is one of the constant fragments below; user words only ever travel in `params`.
     return Q(RawSQL(sql, tuple(params), output_field=BooleanField()))  # noqa: S611
@@ -98,8 +135,56 @@ class PostgresEngine:
             parts.append("(" + " <-> ".join(f"'{word}'{label}" for word in phrase) + ")")
         return " & ".join(parts)
 
-    def match(self, query: ParsedQuery, *, head_only: bool) -> Q:
-        return _raw(PG_MATCH, [self.tsquery(query, head_only=head_only)])
+    @staticmethod
+    def facet_words(facets: Mapping[str, Sequence[Any]]) -> str:
+        """The facet selections as a tsquery of facet words: `'t:12' & ('y:2019' | 'y:2020')`."""
+        groups: list[str] = []
+        for column, values in facets.items():
+            prefix = FACET_WORD_PREFIXES[column]
+            if column in INTEGER_FACETS:  # spelled as the database casts the column to text
+                values = [int(value) for value in values]
+            words = [_tsquery_literal(f"{prefix}:{value}") for value in values]
+            if words:
+                groups.append(words[0] if len(words) == 1 else "(" + " | ".join(words) + ")")
+        return " & ".join(groups)
+
+    def match_bound(
+        self, query: ParsedQuery, facets: Mapping[str, Sequence[Any]] | None = None
+    ) -> float | None:
+        """At most how many rows (of the whole table) `query` narrowed by `facets` can match, from
+        the planner's word statistics: every word must occur, so no more rows than hold the
+        rarest one (a word ANALYZE did not list as common is at most as frequent as the least
+        common it did list). None when unknown (no statistics yet, or only a prefix word)."""
+        stats = _lexeme_frequencies()
+        if stats is None:
+            return None
+        frequencies, floor, rows = stats
+        words = list(query.terms[:-1] if query.prefix_last else query.terms)
+        words += [word for phrase in query.phrases for word in phrase]
+        shares = [frequencies.get(word, floor) for word in words]
+        for column, values in (facets or {}).items():
+            if column in INTEGER_FACETS:
+                values = [int(value) for value in values]
+            prefix = FACET_WORD_PREFIXES[column]
+            shares.append(sum(frequencies.get(f"{prefix}:{value}", floor) for value in values))
+        if not shares:
+            return None
+        return min(shares) * rows
+
+    def match(
+        self,
+        query: ParsedQuery,
+        *,
+        head_only: bool,
+        facets: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Q:
+        """The words (and, with `facets`, the facet words: the GIN index then intersects the
+        facet selections too, instead of rechecking every row that holds the words)."""
+        words = self.tsquery(query, head_only=head_only)
+        facet_words = self.facet_words(facets or {})
+        if facet_words:
+            return _raw(PG_MATCH_FACETS, [words, facet_words])
+        return _raw(PG_MATCH, [words])
 
     def newest_matching(
         self,
@@ -128,13 +213,8 @@ class PostgresEngine:
         fields = ["id", "sort_at", "notation_key", "sv", *columns]
         narrowing = narrowing or {}
         fields += [column for column in narrowing if column not in fields]
-        inner = (
-            candidates.annotate(sv=RawSQL(VECTOR_COLUMN, (), output_field=TextField()))  # noqa: S611
-            .order_by("-sort_at", "-pk")
-            .values(*fields)[:budget]
-        )
         try:
-            inner_sql, inner_params = inner.query.sql_with_params()
+            inner_sql, inner_params = _newest(candidates, fields, budget)
         except EmptyResultSet:  # nothing visible at all
             return [], True
         condition, params = self._walk_condition(query, kind)
@@ -161,14 +241,58 @@ class PostgresEngine:
             examined = result[0][0] if result else 0
             found = [tuple(row[1:]) for row in result if row[1] is not None]
             return found, examined < budget
+        # The budget-th candidate comes back too, flagged, whether it matches or not: when it
+        # is missing the walk read every candidate and its answer is complete as it is (a small
+        # agency never needs the full-text index), when present the candidates go on.
+        numbered_sql, numbered_params = _newest(candidates, fields, budget, ranked=True)
         sql = (
-            f"SELECT {picked} FROM ({inner_sql}) r WHERE {condition} "  # noqa: S608 - constants
+            f"SELECT {picked}, r.walk_rank = %s AS last, CASE WHEN r.walk_rank = %s "  # noqa: S608
+            f"THEN ({condition}) ELSE TRUE END AS hit FROM ({numbered_sql}) r "
+            f"WHERE ({condition}) OR r.walk_rank = %s "
             "ORDER BY r.sort_at DESC, r.id DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*inner_params, *params, limit])
-            rows = [tuple(row) for row in cursor.fetchall()]
-        return rows, False
+            cursor.execute(
+                sql, [budget, budget, *params, *numbered_params, *params, budget, limit + 1]
+            )
+            result = cursor.fetchall()
+        more = any(row[-2] for row in result)
+        rows = [tuple(row[:-2]) for row in result if row[-1]][:limit]
+        return rows, not more and len(rows) < limit
+
+    def matches_among(
+        self, candidates: QuerySet[Any], query: ParsedQuery, *, columns: Sequence[str], budget: int
+    ) -> list[tuple[Any, ...]] | None:
+        """Every match of `query` among `candidates`, newest first, as (id, sort_at, notation_key,
+        whether the head holds the words, *columns) — or None when there are `budget` candidates
+        or more. For a reader who sees few documents: their candidates are read once, and every
+        group and facet of the page is then cut from these rows, instead of one walk each."""
+        fields = ["id", "sort_at", "notation_key", "sv", *columns]
+        try:
+            inner_sql, inner_params = _newest(candidates, fields, budget)
+        except EmptyResultSet:
+            return []
+        condition, params = self._walk_condition(query, "any")
+        head = "FALSE"
+        if query.terms or query.phrases:
+            head = "r.sv @@ to_tsquery('simple', %s)"
+            params = [self.tsquery(query, head_only=True), *params]
+        picked = "".join(f", r.{column}" for column in columns)
+        shown = ", ".join(f"m.{column}" for column in ["id", "sort_at", "notation_key", "head"])
+        shown += "".join(f", m.{column}" for column in columns)
+        sql = (
+            f"WITH r AS MATERIALIZED ({inner_sql}), "  # noqa: S608 - constants, bound values
+            f"m AS (SELECT r.id, r.sort_at, r.notation_key, {head} AS head{picked} "
+            f"FROM r WHERE {condition}) "
+            f"SELECT (SELECT count(*) FROM r), {shown} FROM (SELECT 1) AS one "
+            "LEFT JOIN m ON TRUE ORDER BY m.sort_at DESC, m.id DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*inner_params, *params])
+            result = cursor.fetchall()
+        if not result or result[0][0] >= budget:
+            return None
+        return [tuple(row[1:]) for row in result if row[1] is not None]
 
     def _walk_condition(self, query: ParsedQuery, kind: str) -> tuple[str, list[Any]]:
         match = "r.sv @@ to_tsquery('simple', %s)"
@@ -199,6 +323,43 @@ class PostgresEngine:
         """Nothing to do: the vector goes with its row."""
 
 
+def _newest(
+    candidates: QuerySet[Any], fields: Sequence[str], budget: int, *, ranked: bool = False
+) -> tuple[str, tuple[Any, ...]]:
+    """SQL of the `budget` newest candidates with their stored vector as `sv` (and, `ranked`,
+    their position as `walk_rank`); EmptyResultSet when nothing can be visible."""
+    rows = candidates.annotate(
+        sv=RawSQL(VECTOR_COLUMN, (), output_field=TextField())  # noqa: S611
+    ).order_by("-sort_at", "-pk")
+    names = list(fields)
+    if ranked:
+        order = (F("sort_at").desc(), F("pk").desc())
+        rows = rows.annotate(walk_rank=Window(RowNumber(), order_by=order))
+        names.append("walk_rank")
+    sql, params = rows.values(*names)[:budget].query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _lexeme_frequencies() -> tuple[dict[str, float], float, float] | None:
+    """(word → share of rows, share of any word not listed, rows) from pg_stats, cached."""
+    now = time.monotonic()
+    alias = connection.alias
+    cached = _lexeme_stats.get(alias)
+    if cached is not None and now - cached[0] < LEXEME_STATS_TTL_S:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(LEXEME_STATS_SQL)
+        row = cursor.fetchone()
+    stats = None
+    if row is not None and row[0] and row[1] and row[2] and row[2] > 0:
+        words, shares, rows = row
+        # most_common_elem_freqs: one share per word, then the least and greatest share and
+        # the share of nulls (pg_stats documentation).
+        stats = (dict(zip(words, shares, strict=False)), float(shares[len(words)]), float(rows))
+    _lexeme_stats[alias] = (now, stats)
+    return stats
+
+
 class SqliteEngine:
     name = "sqlite"
 
@@ -213,7 +374,14 @@ class SqliteEngine:
         expression = " AND ".join(parts)
         return f"{{folded_head}} : ({expression})" if head_only else expression
 
-    def match(self, query: ParsedQuery, *, head_only: bool) -> Q:
+    def match(
+        self,
+        query: ParsedQuery,
+        *,
+        head_only: bool,
+        facets: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Q:
+        """`facets` are left to the caller's column filters (FTS5 holds the text only)."""
         return _raw(FTS_MATCH, [self.fts_query(query, head_only=head_only)])
 
     def sync(self, rows: Sequence[tuple[int, str, str]]) -> None:
@@ -244,7 +412,13 @@ class LikeEngine:
 
     name = "like"
 
-    def match(self, query: ParsedQuery, *, head_only: bool) -> Q:
+    def match(
+        self,
+        query: ParsedQuery,
+        *,
+        head_only: bool,
+        facets: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Q:
         field = "folded_head" if head_only else "folded_text"
         condition = Q()
         words = list(query.terms) + [" ".join(phrase) for phrase in query.phrases]

@@ -16,7 +16,7 @@ Contract of `document_search`:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -57,8 +57,14 @@ WALK_BUDGET = 10_000
 # value of one of these narrows the newest-first walk itself.
 WALK_INDEXED = ("document_type_id", "status")
 # Facets of a common query may come from the newest WALK_BUDGET documents alone when they hold
-# at least this many matches (the counts then read "n+"); rarer queries are counted exactly.
-FACET_SAMPLE_MIN = 200
+# at least this many matches (the counts then read "n+"); rarer queries are counted exactly. A
+# walk only samples when more candidates follow (`PostgresEngine.newest_matching`), and 50 of
+# 10,000 (0.5 %) means thousands of matches in such a corpus, far beyond FACET_CAP anyway.
+FACET_SAMPLE_MIN = 50
+# A query whose rarest word (or selected facet value) the word statistics put in at most this
+# many rows goes to the full-text index at once: fetching and sorting that few rows is cheaper
+# than walking WALK_BUDGET of them (a số/ký hiệu, a phrase in a rare or empty type).
+RARE_MATCHES = 2_000
 
 
 @dataclass(frozen=True)
@@ -147,8 +153,12 @@ def _fingerprint(query: ParsedQuery, filters: SearchFilters) -> str:
 # --- matching -------------------------------------------------------------------------------
 
 
-def _tiers(query: ParsedQuery) -> list[tuple[str, Q]]:
-    """The result groups in rank order, each excluding the ones before it."""
+def _tiers(
+    query: ParsedQuery, facets: Mapping[str, Sequence[Any]] | None = None
+) -> list[tuple[str, Q]]:
+    """The result groups in rank order, each excluding the ones before it. `facets` (column →
+    selected values) lets the full-text index intersect the facet selections as well (PostgreSQL;
+    the caller still filters the columns, which is what counts on the other databases)."""
     if query.is_empty:
         return [("all", Q())]
     index = engine()
@@ -160,13 +170,16 @@ def _tiers(query: ParsedQuery) -> list[tuple[str, Q]]:
         not_notation = ~exact
     if query.terms or query.phrases:
         head = index.match(query, head_only=True)
-        anywhere = index.match(query, head_only=False)
-        tiers.append(("head", head & not_notation))
+        anywhere = index.match(query, head_only=False, facets=facets)
+        if facets:
+            tiers.append(("head", index.match(query, head_only=True, facets=facets) & not_notation))
+        else:
+            tiers.append(("head", head & not_notation))
         tiers.append(("text", anywhere & ~head & not_notation))
     return tiers
 
 
-def _any_tier(query: ParsedQuery) -> Q:
+def _any_tier(query: ParsedQuery, facets: Mapping[str, Sequence[Any]] | None = None) -> Q:
     """Every hit of any group (for totals and facets): exact số/ký hiệu or all words anywhere."""
     if query.is_empty:
         return Q()
@@ -174,7 +187,7 @@ def _any_tier(query: ParsedQuery) -> Q:
     if query.notation:
         parts.append(Q(notation_key=query.notation))
     if query.terms or query.phrases:
-        parts.append(engine().match(query, head_only=False))
+        parts.append(engine().match(query, head_only=False, facets=facets))
     combined = parts[0]
     for part in parts[1:]:
         combined |= part
@@ -188,6 +201,67 @@ def _count(rows: Sequence[tuple[Any, ...]], position: int) -> Counter[Any]:
     return Counter(row[position] for row in rows)
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """Every match of a query among the few documents a narrow reader sees (PostgreSQL), read in
+    one statement; the groups and facets of a page are cut from it here, exactly."""
+
+    rows: list[tuple[Any, ...]]  # (id, sort_at, group, *FACET_FIELDS columns), newest first
+
+    def select(
+        self,
+        kind: str,
+        columns: list[str],
+        limit: int,
+        narrowing: SearchFilters,
+        without: str | None,
+        after: tuple[datetime, int] | None,
+    ) -> list[tuple[Any, ...]]:
+        positions = {column: 3 + index for index, column in enumerate(FACET_FIELDS.values())}
+        wanted = {
+            positions[FACET_FIELDS[facet]]: {str(value) for value in narrowing.values_of(facet)}
+            for facet in FACET_FIELDS
+            if facet != without and narrowing.values_of(facet)
+        }
+        found: list[tuple[Any, ...]] = []
+        for row in self.rows:
+            if kind != "any" and row[2] != kind:
+                continue
+            if after is not None and (row[1], row[0]) >= after:
+                continue
+            if any(str(row[position]) not in values for position, values in wanted.items()):
+                continue
+            found.append((row[0], *(row[positions[column]] for column in columns)))
+            if len(found) >= limit:
+                break
+        return found
+
+
+def _pool(visible: QuerySet[SearchEntry], query: ParsedQuery) -> _Pool | None:
+    """The pool of a narrow reader's query, when the engine can read one and the reader sees
+    fewer than WALK_BUDGET documents; rare words are left to the full-text index."""
+    index = engine()
+    reader = getattr(index, "matches_among", None)
+    estimate = getattr(index, "match_bound", None)
+    if reader is None or estimate is None or query.is_empty:
+        return None
+    bound = estimate(query, {})
+    if bound is not None and bound <= RARE_MATCHES:
+        return None
+    columns = list(FACET_FIELDS.values())
+    found = reader(visible, query, columns=columns, budget=WALK_BUDGET)
+    if found is None:
+        return None
+    rows = []
+    for pk, sort_at, key, head, *values in found:
+        if query.notation and key == query.notation:
+            group = "notation"
+        else:
+            group = "head" if head else "text"
+        rows.append((pk, sort_at, group, *values))
+    return _Pool(rows)
+
+
 def _matching_rows(
     candidates: QuerySet[SearchEntry],
     query: ParsedQuery,
@@ -198,6 +272,8 @@ def _matching_rows(
     without: str | None = None,
     sample_from: int | None = None,
     narrow: bool = False,
+    pool: _Pool | None = None,
+    after: tuple[datetime, int] | None = None,
 ) -> tuple[list[tuple[Any, ...]], bool]:
     """(id, *columns) of up to `limit` matches of group `kind` among `candidates` narrowed by
     the facet filters (except `without`), newest first; and whether that is the exact answer.
@@ -205,15 +281,21 @@ def _matching_rows(
     On PostgreSQL common words are answered by walking the newest candidates first (see
     `PostgresEngine.newest_matching`); rarer ones, and every other database, by the plain query.
     With `sample_from`, a walk that found at least that many matches among the newest
-    WALK_BUDGET documents is accepted as a sample (counts then read "n+").
+    WALK_BUDGET documents is accepted as a sample (counts then read "n+"). With a `pool` (a
+    narrow reader's matches, read once) the answer is cut from it (`after`: the page's keyset).
     """
+    if pool is not None:
+        return pool.select(kind, columns, limit, narrowing, without, after), True
     walker = getattr(engine(), "newest_matching", None)
-    if walker is not None and not query.is_empty and kind != "notation":
-        selected = {
-            column: narrowing.values_of(facet)
-            for facet, column in FACET_FIELDS.items()
-            if facet != without and narrowing.values_of(facet)
-        }
+    selected = {
+        column: narrowing.values_of(facet)
+        for facet, column in FACET_FIELDS.items()
+        if facet != without and narrowing.values_of(facet)
+    }
+    estimate = getattr(engine(), "match_bound", None)
+    bound = estimate(query, selected) if estimate is not None and not query.is_empty else None
+    rare = bound is not None and bound <= RARE_MATCHES
+    if walker is not None and not query.is_empty and kind != "notation" and not rare:
         # One selected type or status goes inside the walk: it then follows that facet's own
         # (agency, value, date) index and its budget counts only rows of that value; a rare
         # type no longer leaves the walk short and sends a common phrase to the GIN index.
@@ -222,7 +304,7 @@ def _matching_rows(
             for column in WALK_INDEXED
             if len(selected.get(column, ())) == 1
         }
-        selected = {column: values for column, values in selected.items() if column not in inside}
+        outside = {column: values for column, values in selected.items() if column not in inside}
         walked = candidates.filter(**inside)
         rows, complete = walker(
             walked,
@@ -231,14 +313,14 @@ def _matching_rows(
             columns=columns,
             limit=limit,
             budget=WALK_BUDGET,
-            narrowing=selected,
+            narrowing=outside,
             count_candidates=narrow,
         )
         if complete or len(rows) >= limit:
             return list(rows), True
         if sample_from is not None and len(rows) >= sample_from:
             return list(rows), False
-    condition = _any_tier(query) if kind == "any" else dict(_tiers(query))[kind]
+    condition = _any_tier(query, selected) if kind == "any" else dict(_tiers(query, selected))[kind]
     matching = candidates.filter(narrowing.q(without=without)).filter(condition)
     # After a walk came up short the words are rare among the newest documents: let the
     # full-text index find them all and sort those few (never walk the date index for them).
@@ -264,6 +346,7 @@ def _facets(
     filters: SearchFilters,
     type_names: dict[int, str],
     narrow: bool,
+    pool: _Pool | None = None,
 ) -> tuple[dict[str, list[FacetValue]], int, bool]:
     columns = list(FACET_FIELDS.values())
 
@@ -281,6 +364,7 @@ def _facets(
             without,
             sample_from=FACET_SAMPLE_MIN,
             narrow=narrow,
+            pool=pool,
         )
 
     found, exact = rows_for(None, columns)
@@ -380,12 +464,14 @@ def document_search(
     parsed = parse_query(query)
     tiers = _tiers(parsed)
     fingerprint = _fingerprint(parsed, filters)
-    start_tier, after = 0, None
+    start_tier, after, after_key = 0, None, None
     if cursor:
         start_tier, after_at, after_pk = cursor_decode(cursor, fingerprint, len(tiers))
         after = Q(sort_at__lt=after_at) | Q(sort_at=after_at, pk__lt=after_pk)
+        after_key = (after_at, after_pk)
     visible = search_entries_visible_to(user)
     narrow = search_visibility_is_narrow(user)
+    pool = _pool(visible, parsed) if narrow else None
     base = visible.filter(filters.q()).defer("folded_head", "folded_text")
     unfiltered = visible.filter(filters.period()).defer("folded_head", "folded_text")
     found: list[tuple[int, SearchEntry]] = []
@@ -396,8 +482,17 @@ def document_search(
             entries = list(base.filter(keyset).order_by(*_newest_first(narrow))[:wanted])
         else:
             kind = tiers[tier_index][0]
+            in_tier = after_key if tier_index == start_tier else None
             rows, _exact = _matching_rows(
-                unfiltered.filter(keyset), parsed, kind, [], wanted, filters, narrow=narrow
+                unfiltered.filter(keyset),
+                parsed,
+                kind,
+                [],
+                wanted,
+                filters,
+                narrow=narrow,
+                pool=pool,
+                after=in_tier,
             )
             ids = [row[0] for row in rows]
             by_id = base.in_bulk(ids)
@@ -420,7 +515,7 @@ def document_search(
     facets: dict[str, list[FacetValue]] = {}
     total, capped = len(hits), next_cursor is not None
     if with_facets:
-        facets, total, capped = _facets(visible, parsed, filters, type_names, narrow)
+        facets, total, capped = _facets(visible, parsed, filters, type_names, narrow, pool)
     return SearchResult(
         hits=hits,
         facets=facets,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
 from congso.core.errors import PermissionDenied, ValidationFailed
+from congso.documents import hooks
 from congso.documents.access import (
     DistributionAuthority,
     distribution_authority,
@@ -259,6 +260,7 @@ def incoming_document_assign(
         fields.append("due_on")
     if current.status == IncomingStatus.ACCEPTED:
         current.status = IncomingStatus.ASSIGNED
+        hooks.incoming_state_changed(current.pk, current.status)
     current.to_places = _names([*existing, *created])
     current.save(update_fields=fields)
     people = [person for item in created for person in responsible_people(item)]

@@ -125,11 +125,18 @@ def _inspect(path: Path, media_type: str) -> Inspection:
 
 
 def _inspect_pdf(path: Path) -> Inspection:
+    # an open file, not the path: pypdf reads a path whole into memory; a handle is read lazily
+    # (xref, page tree, content streams), so a large attachment is never held in memory
+    with path.open("rb") as handle:
+        return _inspect_pdf_handle(handle)
+
+
+def _inspect_pdf_handle(handle: BinaryIO) -> Inspection:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(str(path), strict=False)
+        reader = PdfReader(handle, strict=False)
         if reader.is_encrypted:
             raise FileRejected(
                 "Tệp PDF được mã hóa, không thể đọc.", code="encrypted_pdf", field="file"
@@ -218,6 +225,18 @@ def stored_file_put(*, stream: BinaryIO, limit: int | None = None) -> StoredFile
 
 def stored_file_put_bytes(*, data: bytes, limit: int | None = None) -> StoredFile:
     return stored_file_put(stream=io.BytesIO(data), limit=limit)
+
+
+def stored_file_contains(stored_file: StoredFile, marker: bytes) -> bool:
+    """Whether the stored bytes contain `marker`, read in chunks (memory stays flat)."""
+    overlap = len(marker) - 1
+    tail = b""
+    with stored_file_open(stored_file) as handle:
+        while chunk := handle.read(CHUNK):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-overlap:] if overlap else b""
+    return False
 
 
 def stored_file_open(stored_file: StoredFile) -> BinaryIO:

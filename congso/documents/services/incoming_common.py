@@ -17,6 +17,7 @@ class IncomingAction(models.TextChoices):
 
     REGISTERED = "documents.incoming_registered", _("Vào sổ văn bản đến")
     RECEIVED_INTERNAL = "documents.incoming_received_internal", _("Văn bản đến liên thông nội bộ")
+    RECEIVED_EXCHANGE = "documents.incoming_received_exchange", _("Văn bản đến qua trục liên thông")
     ACCEPTED = "documents.incoming_accepted", _("Tiếp nhận, vào sổ")
     RETURNED = "documents.incoming_returned", _("Trả lại văn bản gửi nhầm")
     ASSIGNED = "documents.incoming_assigned", _("Phân công xử lý")

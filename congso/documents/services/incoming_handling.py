@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
 from congso.core.errors import PermissionDenied, ValidationFailed
+from congso.documents import hooks
 from congso.documents.access import distribution_authority, holds_assignment
 from congso.documents.constants import (
     AssignmentRole,
@@ -86,6 +87,7 @@ def assignment_start(*, actor: Any, assignment: Assignment) -> Assignment:
     if current.role != AssignmentRole.INFORM and document.status == IncomingStatus.ASSIGNED:
         document.status = IncomingStatus.IN_PROGRESS
         document.save(update_fields=["status", "updated_at"])
+        hooks.incoming_state_changed(document.pk, document.status)
         search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
     audit_record(
         actor=actor,
@@ -212,6 +214,7 @@ def assignment_complete(*, actor: Any, assignment: Assignment, note: str = "") -
         document.status = IncomingStatus.DONE
         document.completed_at = now
         document.save(update_fields=["status", "completed_at", "updated_at"])
+        hooks.incoming_state_changed(document.pk, document.status)
         search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
     audit_record(
         actor=actor,
@@ -247,6 +250,7 @@ def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Ass
     if back_to_inbox:
         document.status = IncomingStatus.ACCEPTED
         document.save(update_fields=["status", "updated_at"])
+        hooks.incoming_state_changed(document.pk, document.status)
         search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
     audit_record(
         actor=actor,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from congso.audit.services import audit_record
 from congso.core.errors import PermissionDenied, ValidationFailed
 from congso.core.identity import Role
+from congso.documents import hooks
 from congso.documents.access import can_accept_internal
 from congso.documents.constants import (
     DeliveryStatus,
@@ -238,6 +239,7 @@ def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> Incom
     current.save(
         update_fields=["register", "arrival_number", "registered_by", "status", "updated_at"]
     )
+    hooks.incoming_state_changed(current.pk, current.status)
     audit_record(
         actor=clerk,
         action=IncomingAction.ACCEPTED,
@@ -257,9 +259,11 @@ def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> Incom
 def incoming_document_return_to_sender(
     *, clerk: Any, document: IncomingDocument, reason: str
 ) -> IncomingDocument:
-    """Return a misaddressed or invalid internal arrival to its sender with a reason
-    (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2 điểm b). The sender sees it on its recipient row:
-    `recipient.delivered_document.status == "returned"` with `return_reason`."""
+    """Return a misaddressed or invalid arrival to its sender with a reason
+    (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2 điểm b). An internal sender sees it on its
+    recipient row (`recipient.delivered_document.status == "returned"` with `return_reason`);
+    an arrival through the exchange hub is answered with status 02 and the reason (the
+    exchange app listens to `hooks.incoming_state_changed`)."""
     _require_clerk_of(clerk, document)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -272,12 +276,13 @@ def incoming_document_return_to_sender(
         )
     current = _locked(document)
     _require_received(current)
-    if current.source != IncomingSource.INTERNAL:
-        raise InvalidTransition(_("Chỉ trả lại được văn bản liên thông nội bộ."))
+    if current.source not in (IncomingSource.INTERNAL, IncomingSource.EXCHANGE):
+        raise InvalidTransition(_("Chỉ trả lại được văn bản nhận qua liên thông."))
     current.status = IncomingStatus.RETURNED
     current.returned_at = timezone.now()
     current.return_reason = reason
     current.save(update_fields=["status", "returned_at", "return_reason", "updated_at"])
+    hooks.incoming_state_changed(current.pk, current.status)
     audit_record(
         actor=clerk,
         action=IncomingAction.RETURNED,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
 from congso.core.errors import PermissionDenied
-from congso.documents import access
+from congso.documents import access, hooks
 from congso.documents.constants import (
     DeliveryStatus,
     Direction,
@@ -108,6 +108,7 @@ def outgoing_document_issue(*, clerk: Any, document: OutgoingDocument) -> Outgoi
     ]
     assert not (document.is_secret and outbox), "secret documents never reach the outbox"
     OutboxMessage.objects.bulk_create(outbox)
+    hooks.outbox_messages_written([message.pk for message in outbox])
     relations = relations_apply_on_issue(actor=clerk, document=document)
     audit_record(
         actor=clerk,

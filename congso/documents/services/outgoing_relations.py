@@ -8,8 +8,8 @@ keeping the metadata of the revocation (standards.md §3.7).
 
 Effects at recipients inside the installation: their incoming copies (IncomingDocument with
 `source_outgoing`) carry a note in "ghi chú"; a revocation also sets them to "revoked". Pending
-outbox messages of a revoked document are cancelled (sent ones are the exchange's business:
-it must send the revocation notice, edXML status 13/15/16, standards.md §4).
+outbox messages of a revoked document are cancelled; sent ones are the exchange's business:
+`hooks.outgoing_superseded` lets it send the revoke / replace / update package (standards.md §4.4).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from congso.audit.services import audit_record
 from congso.core.errors import Conflict, PermissionDenied, ValidationFailed
-from congso.documents import access
+from congso.documents import access, hooks
 from congso.documents.constants import (
     Direction,
     IncomingStatus,
@@ -118,6 +118,7 @@ def outgoing_document_revoke(
         "reason": reason,
     }
     copies = _mark_copies(document, note=note, revoke=True)
+    hooks.outgoing_superseded(document.pk, RelationKind.REVOKES, None, reason)
     audit_record(
         actor=actor,
         action=common.REVOKED,
@@ -212,5 +213,6 @@ def relations_apply_on_issue(*, actor: Any, document: OutgoingDocument) -> list[
         copies = _mark_copies(
             target, note=note % {"number": document.number_notation}, revoke=False
         )
+        hooks.outgoing_superseded(target.pk, relation.kind, document.pk, relation.reason)
         applied.append({"kind": relation.kind, "target_id": target.pk, "copies": copies})
     return applied

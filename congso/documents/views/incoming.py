@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congso.core.errors import CongsoError
+from congso.documents import hooks
 from congso.documents.access import (
     access_incoming_by_id,
     access_incoming_file_by_id,
@@ -337,6 +338,7 @@ def incoming_detail_page(request: HttpRequest, document_id: int) -> HttpResponse
             "signature_rows": signature_rows(request.user, files),
             "rows": _assignment_rows(request.user, document, allowed),
             "history": incoming_history(document),
+            "extra_sections": hooks.incoming_detail_sections(request, document),
             "allowed": allowed.document,
             "assign_form": AssignForm(targets=targets) if "assign" in allowed.document else None,
             "targets": targets,

@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congso.core.errors import CongsoError
+from congso.documents import hooks
 from congso.documents.access import access_outgoing_by_id
 from congso.documents.constants import (
     OutgoingStatus,
@@ -265,6 +266,7 @@ def outgoing_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         "comment_form": CommentForm(),
         "decision_form": DecisionForm(),
         "revoke_form": RevokeForm(),
+        "extra_sections": hooks.outgoing_detail_sections(request, document),
     }
     return render(request, TEMPLATES + "detail.html", context)
 

@@ -36,3 +36,25 @@ class SignUploadSerializer(serializers.Serializer[dict[str, object]]):
     file = serializers.FileField()
     document_ref = serializers.CharField(max_length=100, required=False, default="")
     pin = serializers.CharField(max_length=64, required=False, write_only=True, allow_blank=True)
+
+
+class ExternalPrepareSerializer(serializers.Serializer[dict[str, object]]):
+    file = serializers.FileField(help_text="PDF có ô chữ ký trống (người ký hoặc cơ quan)")
+    certificate = serializers.FileField(help_text="Chứng thư số của thiết bị ký (PEM hoặc DER)")
+    kind = serializers.ChoiceField(choices=["person", "agency"], default="person")
+    document_ref = serializers.CharField(max_length=100, required=False, default="")
+
+
+class ExternalSessionSerializer(serializers.Serializer[dict[str, object]]):
+    session = serializers.UUIDField(source="id")
+    expires_at = serializers.DateTimeField()
+    field_name = serializers.CharField()  # type: ignore[assignment]
+    data_to_sign = serializers.CharField(help_text="DER của signed attributes, base64")
+    digest_to_sign = serializers.CharField(help_text="SHA-256 của data_to_sign, base64")
+    digest_algorithm = serializers.CharField()
+
+
+class ExternalFinishSerializer(serializers.Serializer[dict[str, object]]):
+    signature_value = serializers.CharField(
+        max_length=4096, help_text="Giá trị chữ ký thiết bị trả về, base64"
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from congso.signatures.api import views
+from congso.signatures.api import external_views, views
 
 app_name = "signatures-api"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     ),
     path("sign/person/", views.SignAsPersonApi.as_view(), name="sign-person"),
     path("sign/agency/", views.SignAsAgencyApi.as_view(), name="sign-agency"),
+    path("external/prepare/", external_views.ExternalPrepareApi.as_view(), name="external-prepare"),
+    path(
+        "external/<uuid:session_id>/finish/",
+        external_views.ExternalFinishApi.as_view(),
+        name="external-finish",
+    ),
 ]

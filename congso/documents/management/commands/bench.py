@@ -29,7 +29,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        commands = parser.add_subparsers(dest="subject", required=True, metavar="documents")
+        commands = parser.add_subparsers(
+            dest="subject", required=True, metavar="documents|signatures|exchange"
+        )
         documents = commands.add_parser("documents", help="Văn bản đến/đi: vào sổ, tìm kiếm.")
         documents.add_argument("--docs", type=_positive, default=10_000)
         documents.add_argument("--batch", type=_positive, default=2_000)
@@ -40,10 +42,42 @@ class Command(BaseCommand):
         signatures = commands.add_parser("signatures", help="Ký số (lệnh bench_signatures).")
         signatures.add_argument("--docs", type=_positive, default=30)
         signatures.add_argument("--big-mb", type=int, default=100, help="0 = bỏ qua tệp lớn")
+        # `congso bench exchange …` is the exchange app's `bench_exchange` command.
+        exchange = commands.add_parser("exchange", help="Liên thông qua trục (bench_exchange).")
+        exchange.add_argument("--docs", type=_positive, default=200)
+        exchange.add_argument("--big-mb", type=int, default=200, help="0 = bỏ qua tệp lớn")
+        exchange.add_argument("--prefix", default="congso_bench_exchange")
+        # `congso bench services …` is the dossiers app's `bench_services` command (same options).
+        services = commands.add_parser("services", help="Dịch vụ công (lệnh bench_services).")
+        services.add_argument("--dossiers", type=_positive, default=1_000_000)
+        services.add_argument("--duration", type=float, default=10)
+        services.add_argument("--connections", type=_positive, default=16)
+        services.add_argument("--workers", type=_positive, default=2)
+        services.add_argument("--threads", type=_positive, default=4)
+        services.add_argument("--submissions", type=_positive, default=200)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from congso.documents.bench import Progress, run
 
+        if options["subject"] == "services":
+            names = ("dossiers", "duration", "connections", "workers", "threads", "submissions")
+            call_command(
+                "bench_services",
+                **{name: options[name] for name in names},
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+            return
+        if options["subject"] == "exchange":
+            call_command(
+                "bench_exchange",
+                docs=options["docs"],
+                big_mb=options["big_mb"],
+                prefix=options["prefix"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+            return
         if options["subject"] == "signatures":
             call_command(
                 "bench_signatures",

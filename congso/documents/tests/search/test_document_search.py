@@ -409,3 +409,76 @@ def test_the_year_filter_follows_the_local_new_year(clerk, make_incoming):
     result = document_search(user=clerk, query="bao cao", filters=SearchFilters(year=(2019,)))
     # then
     assert _ids(result) == [late.pk]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (SearchFilters(direction=("outgoing",)), {"out"}),
+        (SearchFilters(year=(2019,)), {"old"}),
+        (SearchFilters(year=(2019, 2018)), {"old"}),
+        (SearchFilters(status=("done",)), {"done"}),
+        (SearchFilters(status=("done", "accepted")), {"done", "old", "quoted", "report"}),
+        (SearchFilters(issuer=("Ban Quản lý 'Khu kinh tế' \\ tỉnh",)), {"quoted"}),
+        (SearchFilters(direction=("incoming",), status=("accepted",)), {"old", "quoted", "report"}),
+        (SearchFilters(document_type=(-1,)), set()),
+    ],
+)
+def test_each_filter_applies_when_the_full_text_index_answers(
+    clerk, make_incoming, make_outgoing, monkeypatch, filters, expected
+):
+    # given: a walk budget of 1 sends every search to the full-text index, which on PostgreSQL
+    # also intersects the facet selections as words of the vector (migration 0008)
+    monkeypatch.setattr(search_selector, "WALK_BUDGET", 1)
+    made = {
+        "out": make_outgoing(subject="Giấy mời họp"),
+        "old": make_incoming(
+            subject="Giấy mời họp", arrived_at=timezone.make_aware(dt.datetime(2019, 5, 2, 8))
+        ),
+        "done": make_incoming(subject="Giấy mời họp", status=IncomingStatus.DONE),
+        "quoted": make_incoming(
+            subject="Giấy mời dự họp", organ_name="Ban Quản lý 'Khu kinh tế' \\ tỉnh"
+        ),
+        "report": make_incoming(subject="Giấy mời họp", document_type=document_type("bao_cao")),
+    }
+    # when
+    result = document_search(user=clerk, query="giay moi", filters=filters)
+    # then
+    assert set(_ids(result)) == {made[name].pk for name in expected}
+    assert result.total == len(expected)
+
+
+def test_a_selected_type_keeps_the_other_types_counted_when_the_index_answers(
+    clerk, make_incoming, monkeypatch
+):
+    # given
+    monkeypatch.setattr(search_selector, "WALK_BUDGET", 1)
+    report = document_type("bao_cao")
+    make_incoming(subject="Kế hoạch năm", document_type=report)
+    make_incoming(subject="Kế hoạch quý")
+    make_incoming(subject="Kế hoạch tháng")
+    # when
+    result = document_search(
+        user=clerk, query="ke hoach", filters=SearchFilters(document_type=(report.pk,))
+    )
+    # then
+    assert len(result.hits) == 1
+    assert {v.value: v.count for v in result.facets["document_type"]} == {
+        str(report.pk): 1,
+        str(document_type().pk): 2,
+    }
+
+
+def test_words_the_statistics_call_rare_go_straight_to_the_index(clerk, make_incoming, monkeypatch):
+    # given: word statistics (PostgreSQL's ANALYZE) that put every word in very few rows
+    from congso.documents.search import engines
+
+    monkeypatch.setattr(engines, "_lexeme_frequencies", lambda: ({}, 0.0001, 1_000.0))
+    make_incoming(subject="Giấy mời họp", arrived_at=_days_ago(2))
+    newer = make_incoming(subject="Giấy mời họp giao ban", arrived_at=_days_ago(1))
+    make_incoming(subject="Báo cáo")
+    # when
+    result = document_search(user=clerk, query='"giay moi hop"', filters=SearchFilters())
+    # then
+    assert _ids(result)[0] == newer.pk
+    assert (result.total, result.total_capped) == (2, False)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from congso.accounts.demo import demo_accounts_load
 from congso.core.errors import CongsoError
 from congso.organizations.demo import kontum_demo_load
+from congso.procedures.demo import procedure_demo_load
 
 DEMO_URL = "http://127.0.0.1:8000/"
 COLUMNS = (
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 counts = kontum_demo_load()
+                counts.update(procedure_demo_load())
                 accounts = demo_accounts_load()
         except CongsoError as error:
             # Nothing was written (one transaction); say why in words, not a traceback.

@@ -1,0 +1,207 @@
+"""`congso bench exchange --docs N` (issue 5, Performance): document exchange end to end.
+
+Two installations (PostgreSQL databases `{prefix}_a`, `{prefix}_b`), a hub (`{prefix}_hub`,
+`congso hub serve`) and one Celery worker per installation on RabbitMQ, as in the reliability
+test (congso/exchange/reliability/cluster.py).
+
+1. End to end: A issues N small công văn to B (real issuing services, rendered PDF, outbox row;
+   no PAdES signer), queued while the workers are stopped. The clock starts with the workers:
+   A signs (XMLDSig) and sends each package, the hub checks and stores it, B registers it and
+   answers 01, B's clerk accepts it (03), the hub relays both, A applies them. It stops when
+   every recipient row of A shows 03. Lost = rows without 03; duplicated = extra receipts or
+   incoming documents at B.
+2. Raw limit of the same path: the hub restarted with HUB_REQUIRE_XML_SIGNATURE off, N unsigned
+   packages posted straight to it by 4 threads (no platform, no broker).
+3. Large attachment: one document with a 200 MB PDF attachment sent A → hub → B while the RSS of
+   both workers (process trees) is sampled; growth = peak − level before.
+The last stdout line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from congso.exchange.reliability.cluster import Cluster, rss_mb
+from congso.exchange.reliability.packages import write_big_pdf, write_package
+
+Write = Callable[[str], Any]
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}"
+    )
+
+
+def _wait(check: Callable[[], bool], timeout: float, every: float = 1.0) -> bool:
+    stop = time.monotonic() + timeout
+    while time.monotonic() < stop:
+        if check():
+            return True
+        time.sleep(every)
+    return False
+
+
+def end_to_end(cluster: Cluster, docs: int, write: Write, timeout: float) -> dict[str, Any]:
+    a, b = cluster.installations["a"], cluster.installations["b"]
+    started = time.monotonic()
+    cluster.harness("a", "issue", "--code", a.code, "--peer", b.code, "--count", str(docs))
+    write(f"issued {docs} at A in {time.monotonic() - started:.0f}s (not timed)")
+    cluster.hub_start()
+    accepter = cluster.harness_popen(
+        "b", "accept", "--code", b.code, "--expected", str(docs), "--deadline", str(timeout),
+        "--pause", "0.2",
+    )  # fmt: skip
+    started = time.monotonic()
+    cluster.worker_start("a")
+    cluster.worker_start("b")
+    done = _wait(
+        lambda: cluster.counts("a")["recipient_status"].get("03", 0) >= docs, timeout, every=0.5
+    )
+    seconds = time.monotonic() - started
+    accepter.wait(timeout=60)
+    ca, cb = cluster.counts("a"), cluster.counts("b")
+    write(f"end to end {'done' if done else 'TIMED OUT'} in {seconds:.1f}s")
+    return {
+        "seconds": seconds,
+        "docs_per_s": docs / seconds,
+        "lost": docs - int(ca["recipient_status"].get("03", 0)),
+        "duplicated": max(int(cb["incoming"]) - int(cb["incoming_distinct"]), 0)
+        + int(cb["duplicate_receipts"]),
+        "a": ca,
+        "b": cb,
+    }
+
+
+def raw_limit(cluster: Cluster, docs: int, write: Write, threads: int = 4) -> dict[str, Any]:
+    """Unsigned packages posted straight to a hub that does not require the XML signature."""
+    from congso.exchange.hubclient import HubClient
+    from congso.exchange.services.config import Member
+
+    a, b = cluster.installations["a"], cluster.installations["b"]
+    cluster.hub_stop()
+    cluster.hub_require_signature = False
+    cluster.hub_start()
+    folder = Path(tempfile.mkdtemp(prefix="raw-", dir=cluster.root))
+    pdf = write_big_pdf(folder / "small.pdf", 0)
+    paths = [
+        write_package(
+            folder / f"{index}.edxml", sender=(a.code, a.agency_name),
+            recipient=(b.code, b.agency_name), number=index + 1, pdf=pdf,
+        )
+        for index in range(docs)
+    ]  # fmt: skip
+    local = threading.local()
+
+    def post(path: Path) -> bool:
+        if not hasattr(local, "client"):
+            local.client = HubClient(
+                Member(code=a.code, key_file=a.key), base_url=cluster.hub_url, retries=3
+            )
+        return bool(local.client.send(path).id)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        accepted = sum(pool.map(post, paths))
+    seconds = time.monotonic() - started
+    write(f"raw: {accepted} unsigned packages into the hub in {seconds:.1f}s")
+    return {"seconds": seconds, "raw_docs_per_s": accepted / seconds, "accepted": accepted}
+
+
+def big_attachment(
+    cluster: Cluster, megabytes: int, write: Write, timeout: float
+) -> dict[str, Any]:
+    a, b = cluster.installations["a"], cluster.installations["b"]
+    pdf = write_big_pdf(Path(tempfile.mkdtemp(dir=cluster.root)) / "phu-luc.pdf", megabytes)
+    before_b = int(cluster.counts("b")["receipts"])
+    workers: dict[str, Any] = {name: inst.worker for name, inst in cluster.installations.items()}
+    workers["hub"] = cluster.hub  # the hub process too (it stores and serves the package)
+    baseline = {n: rss_mb(w.pid) for n, w in workers.items() if w is not None}
+    peak = dict(baseline)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for name, worker in workers.items():
+                if worker is not None:
+                    peak[name] = max(peak[name], rss_mb(worker.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.monotonic()
+    try:
+        cluster.harness(
+            "a", "issue", "--code", a.code, "--peer", b.code, "--count", "1",
+            "--attachment", str(pdf),
+        )  # fmt: skip
+        arrived = _wait(lambda: int(cluster.counts("b")["receipts"]) > before_b, timeout)
+    finally:
+        stop.set()
+        sampler.join()
+    seconds = time.monotonic() - started
+    growth = {n: round(peak[n] - baseline[n], 1) for n in baseline}
+    write(
+        f"{megabytes} MB attachment {'arrived' if arrived else 'DID NOT ARRIVE'} in "
+        f"{seconds:.0f}s; worker RSS before {baseline}, growth {growth} MB"
+    )
+    return {"arrived": arrived, "seconds": seconds, "rss_before": baseline, "growth": growth}
+
+
+def run(
+    *, docs: int, big_mb: int, write: Write, pg_url: str, prefix: str, root: Path | None = None
+) -> dict[str, Any]:
+    root = root or Path(tempfile.mkdtemp(prefix="congso-bench-exchange-"))
+    cluster = Cluster(
+        root=root,
+        pg_url=pg_url,
+        prefix=prefix,
+        poll_seconds=1,
+        log=write,
+        extra_env={"CONGSO_UPLOAD_MAX_MB": str(max(big_mb + 10, 50))},
+    )
+    try:
+        started = time.monotonic()
+        cluster.prepare()
+        write(f"databases ready in {time.monotonic() - started:.0f}s ({cluster.root})")
+        e2e = end_to_end(cluster, docs, write, timeout=max(600.0, docs * 2.0))
+        big = big_attachment(cluster, big_mb, write, timeout=600) if big_mb else None
+        for name in ("a", "b"):
+            cluster.worker_stop(name)
+        raw = raw_limit(cluster, docs, write)
+    finally:
+        cluster.stop_all()
+    result = {
+        "docs_per_s": round(e2e["docs_per_s"], 2),
+        "raw_docs_per_s": round(raw["raw_docs_per_s"], 2),
+        "ratio": round(e2e["docs_per_s"] / raw["raw_docs_per_s"], 3),
+        "lost": e2e["lost"],
+        "duplicated": e2e["duplicated"],
+        "big_attachment_mb": big_mb if big and big["arrived"] else 0,
+        "worker_rss_growth_mb": max(big["growth"][n] for n in ("a", "b")) if big else None,
+        "hub_rss_growth_mb": big["growth"].get("hub") if big else None,
+        "docs": docs,
+        "machine": machine(),
+        "end_to_end_s": round(e2e["seconds"], 1),
+        "big_attachment_s": round(big["seconds"], 1) if big else None,
+    }
+    write(json.dumps({"a": e2e["a"], "b": e2e["b"]}, ensure_ascii=False))
+    write(json.dumps(result, ensure_ascii=False))
+    return result

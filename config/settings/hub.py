@@ -1,0 +1,106 @@
+"""Settings of the interchange hub (`congso hub serve`): its own apps, database and URLs.
+
+The hub is the same codebase deployed alone (docs/adr/0016): only the apps it needs, its own
+database (HUB_DATABASE_URL) and `config.hub_urls`. docs/hub.md describes every HUB_* variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from config.env import env_bool, env_int, env_list, env_str
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REST_FRAMEWORK, SPECTACULAR_SETTINGS, VAR_DIR
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "congso.core",
+    "congso.audit",
+    "congso.hub",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.hub_urls"
+
+# --- Its own database: HUB_DATABASE_URL, else var/hub.sqlite3 ------------------------------
+HUB_SQLITE_PATH = VAR_DIR / "hub.sqlite3"
+HUB_DATABASE_URL = env_str("HUB_DATABASE_URL", f"sqlite:///{HUB_SQLITE_PATH}") or ""
+DATABASES = {
+    "default": dj_database_url.parse(HUB_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+# --- Operators: Django's own user model, no platform accounts -------------------------------
+AUTH_USER_MODEL = "auth.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "hub-ui:login"
+LOGIN_REDIRECT_URL = "hub-ui:dashboard"
+LOGOUT_REDIRECT_URL = "hub-ui:login"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_AUTHENTICATION_CLASSES": ["congso.hub.api.authentication.HubTokenAuthentication"],
+}
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "congso hub API",
+    "DESCRIPTION": "Trục liên thông văn bản: gửi, nhận, xác nhận gói tin edXML và trạng thái.",
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+
+def _hub_secret_key() -> str:
+    """DJANGO_SECRET_KEY, else a key generated once into var/ (it signs only operator sessions)."""
+    configured = env_str("DJANGO_SECRET_KEY")
+    if configured:
+        return configured
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "hub_secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _hub_secret_key()
+
+# --- The hub (docs/hub.md) ------------------------------------------------------------------
+HUB_STORE_DIR = Path(env_str("HUB_STORE_DIR", str(VAR_DIR / "hub-store")) or VAR_DIR / "hub-store")
+HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_MB", 300) * 1024 * 1024
+HUB_REQUIRE_XML_SIGNATURE = env_bool("HUB_REQUIRE_XML_SIGNATURE", True)
+HUB_VALIDATE_PACKAGES = env_bool("HUB_VALIDATE_PACKAGES", True)
+HUB_TOKEN_MAX_LIFETIME = env_int("HUB_TOKEN_MAX_LIFETIME", 300)
+HUB_TOKEN_LEEWAY = env_int("HUB_TOKEN_LEEWAY", 30)
+HUB_JWT_ALGORITHMS = env_list("HUB_JWT_ALGORITHMS", ["RS256", "EdDSA"])
+HUB_STUCK_AFTER = env_int("HUB_STUCK_AFTER", 60)
+HUB_FINAL_STATUS_CODES = env_list("HUB_FINAL_STATUS_CODES", ["02", "03", "06"])
+HUB_MEMBER_CODE_REGEX = env_str("HUB_MEMBER_CODE_REGEX", "") or ""
+HUB_LIST_LIMIT_MAX = env_int("HUB_LIST_LIMIT_MAX", 500)
+HUB_SERVE_THREADS = env_int("HUB_SERVE_THREADS", 8)

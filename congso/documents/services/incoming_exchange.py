@@ -1,0 +1,195 @@
+"""Documents that arrive from an agency outside the installation, through the exchange hub
+(trục liên thông, QCVN 102:2016/BTTTT).
+
+The exchange app has read and checked the package; this service files what it found, in the
+words of Nghị định 30/2020/NĐ-CP, Phụ lục VI: the document waits in status "received" (QCVN 102
+code 01, "đã đến") until a clerk of the recipient agency accepts it (03, with its số đến) or
+returns it with a reason (02) — Điều 21 khoản 2. The digital signature of every PDF is checked
+on arrival and kept on the file (incoming_signatures.py); the caller decides what a failed check
+means for the arrival.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congso.audit.services import audit_record
+from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
+from congso.documents import hooks
+from congso.documents.constants import Direction, IncomingSource, IncomingStatus
+from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
+from congso.documents.services.files import stored_file_contains
+from congso.documents.services.incoming import MAX_LENGTHS
+from congso.documents.services.incoming_common import IncomingAction
+from congso.documents.services.incoming_signatures import (
+    PDF,
+    apply_check,
+    signature_audit_data,
+    signature_check,
+)
+from congso.documents.services.search_index import search_entry_schedule
+from congso.signatures.constants import ValidationVerdict
+from congso.signatures.lib.engine import SIGNATURE_MARKER
+from congso.signatures.services import SignatureCheck
+
+
+@dataclass(frozen=True)
+class ExternalArrival:
+    """The metadata of a document sent by an outside agency (Phụ lục VI, part II names)."""
+
+    agency_id: int  # the recipient agency of this installation
+    organ_id: str  # OrganId of the issuer
+    organ_name: str
+    document_type: DocumentType
+    issued_on: date
+    subject: str
+    code_number: str = ""
+    code_notation: str = ""
+    urgency: UrgencyLevel | None = None
+    signer_position: str = ""
+    signer_full_name: str = ""
+    to_places: str = ""
+    due_on: date | None = None
+    page_amount: int | None = None
+    description: str = ""
+
+
+def _exchange_signature_checks(
+    files: Sequence[tuple[StoredFile, str, str]],
+) -> list[SignatureCheck | None]:
+    """Each file's signature check. A PDF without any signature dictionary is found "unsigned"
+    by scanning its blob in chunks, so a large unsigned attachment is never read into memory
+    (the signatures service takes the bytes of the files it validates)."""
+    checks: list[SignatureCheck | None] = []
+    for stored, name, _role in files:
+        if stored.media_type == PDF and not stored_file_contains(stored, SIGNATURE_MARKER):
+            checks.append(
+                SignatureCheck(
+                    verdict=ValidationVerdict.UNSIGNED, summary=_("Tệp không có chữ ký số nào.")
+                )
+            )
+        else:
+            checks.append(signature_check(actor=None, stored=stored, name=name))
+    return checks
+
+
+def _cut(value: str, name: str) -> str:
+    return " ".join((value or "").split())[: MAX_LENGTHS[name]]
+
+
+@transaction.atomic
+def incoming_document_receive_exchange(
+    *, arrival: ExternalArrival, files: Sequence[tuple[StoredFile, str, str]]
+) -> IncomingDocument:
+    """File an arrival from the exchange hub in status "received" with its files (already
+    stored), each PDF's signature checked. Never secret: secret documents do not travel
+    (QĐ 28/2018/QĐ-TTg); the exchange app refuses them before calling this."""
+    checks = _exchange_signature_checks(files)
+    main_pages = files[0][0].page_count if files else None
+    document = IncomingDocument(
+        agency_id=arrival.agency_id,
+        register=None,
+        arrival_number=None,
+        arrived_at=timezone.now(),
+        document_type=arrival.document_type,
+        code_number=_cut(arrival.code_number, "code_number"),
+        code_notation=_cut(arrival.code_notation, "code_notation"),
+        issued_on=arrival.issued_on,
+        issuer=None,
+        organ_id=arrival.organ_id[:13],
+        organ_name=_cut(arrival.organ_name, "organ_name") or arrival.organ_id,
+        subject=_cut(arrival.subject, "subject"),
+        page_amount=main_pages or arrival.page_amount,
+        description=_cut(arrival.description, "description"),
+        signer_position=_cut(arrival.signer_position, "signer_position"),
+        signer_full_name=_cut(arrival.signer_full_name, "signer_full_name"),
+        urgency=arrival.urgency or UrgencyLevel.objects.get(code="thuong"),
+        secrecy=SecrecyLevel.objects.get(code="thuong"),
+        is_secret=False,
+        to_places=(arrival.to_places or "")[: MAX_LENGTHS["to_places"]],
+        due_on=arrival.due_on,
+        status=IncomingStatus.RECEIVED,
+        source=IncomingSource.EXCHANGE,
+        registered_by=None,
+    )
+    document.full_clean()
+    document.save()
+    rows = [
+        IncomingFile(document=document, stored_file=stored, name=name, role=role, ordinal=i)
+        for i, (stored, name, role) in enumerate(files)
+    ]
+    for row, check in zip(rows, checks, strict=True):
+        apply_check(row, check)
+    IncomingFile.objects.bulk_create(rows)
+    audit_record(
+        actor=None,
+        action=IncomingAction.RECEIVED_EXCHANGE,
+        target=document,
+        agency_id=document.agency_id,
+        data={
+            "organ_id": document.organ_id,
+            "files": [stored.sha256 for stored, _name, _role in files],
+            **signature_audit_data(rows),
+        },
+    )
+    search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
+    return document
+
+
+SENDER_REVOKED = "documents.incoming_revoked_by_sender"
+SENDER_NOTE = "documents.incoming_noted_by_sender"
+
+
+def _sender_note(document: IncomingDocument, note: str) -> None:
+    dated = f"[{timezone.localdate():%d/%m/%Y}] {note}"
+    combined = f"{document.description}\n{dated}" if document.description else dated
+    document.description = combined[-MAX_LENGTHS["description"] :]
+
+
+@transaction.atomic
+def incoming_document_revoke_by_sender(
+    *, document_id: int, reason: str, actor: object = None
+) -> IncomingDocument:
+    """The outside sender revoked (thu hồi) a document received through the hub, and this
+    agency carries it out (Nghị định 30/2020/NĐ-CP, Điều 18 khoản 4 điểm b): the copy becomes
+    "revoked", frozen, with the reason in its notes. `actor` is the clerk who agreed, or None
+    when the connector applied it by itself. Revoking a revoked copy changes nothing."""
+    document = IncomingDocument.objects.select_for_update().get(pk=document_id)
+    if document.status == IncomingStatus.REVOKED:
+        return document
+    previous = document.status
+    document.status = IncomingStatus.REVOKED
+    _sender_note(document, f"Cơ quan gửi đã thu hồi văn bản. Lý do: {reason}"[:400])
+    document.save(update_fields=["status", "description", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=SENDER_REVOKED,
+        target=document,
+        agency_id=document.agency_id,
+        data={"reason": reason[:500], "previous_status": previous},
+    )
+    search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
+    hooks.incoming_state_changed(document.pk, document.status)
+    return document
+
+
+@transaction.atomic
+def incoming_document_note_by_sender(*, document_id: int, note: str) -> None:
+    """Write what the outside sender said about this document (replaced or updated by a later
+    one) in its notes, audited."""
+    document = IncomingDocument.objects.select_for_update().get(pk=document_id)
+    _sender_note(document, note[:400])
+    document.save(update_fields=["description", "updated_at"])
+    audit_record(
+        actor=None,
+        action=SENDER_NOTE,
+        target=document,
+        agency_id=document.agency_id,
+        data={"note": note[:500]},
+    )

@@ -1,0 +1,42 @@
+"""The one gate for dossiers: who may see a dossier.
+
+- A citizen or business account sees only the dossiers it applied for (another's is a 404).
+- Staff see the dossiers their agency received or handles, or in which their agency has a step.
+- Anyone else sees nothing. The public lookup by code + secret is a selector, not this gate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from congso.dossiers.errors import DossierNotFound
+from congso.dossiers.models import Dossier, DossierStep
+
+
+def dossier_visible_to(user: Any) -> QuerySet[Dossier]:
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    kind = getattr(user, "kind", "")
+    if kind in ("citizen", "business"):
+        return Dossier.objects.filter(applicant_id=user.pk)
+    if kind != "staff" or user.agency_id is None:
+        return Dossier.objects.none()
+    agency_id = user.agency_id
+    with_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id=agency_id)
+    return Dossier.objects.filter(
+        Q(receiving_agency_id=agency_id) | Q(handling_agency_id=agency_id) | Q(Exists(with_step))
+    )
+
+
+def access_dossier_by_id(user: Any, dossier_id: int) -> Dossier:
+    dossier = (
+        dossier_visible_to(user)
+        .select_related("procedure", "receiving_agency", "handling_agency")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise DossierNotFound(dossier_id)
+    return dossier

@@ -1,0 +1,207 @@
+"""The HTTP transport against congso's hub API (docs/hub.md; /api/v1/hub/).
+
+Every request carries a fresh JWT signed with the member's private key (RS256 for RSA keys,
+EdDSA for Ed25519): `iss` = member code, two minutes of life, a unique `jti`. Packages are
+streamed from and to disk. Connection errors, timeouts, 5xx, 408 and 429 are retried a few times
+with a short pause (EXCHANGE_HTTP_RETRIES); what still fails raises `TransportError`, permanent
+when the hub refused the request itself (other 4xx) so the caller does not retry it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib import error, request
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from django.conf import settings
+
+from congso.exchange.services.config import Member
+from congso.exchange.transport import ReceivedItem, SentMessage, TransportError
+
+logger = logging.getLogger(__name__)
+
+TOKEN_LIFETIME_SECONDS = 120
+CHUNK = 256 * 1024
+_TRANSIENT_STATUSES = {401, 408, 425, 429}  # 401: a key being registered, a clock a bit off
+
+
+def member_private_key(path: Path) -> Any:
+    """The member's private key, loaded once per file version: loading an RSA key checks it
+    (about 0.2 s of CPU under load), far more than a request costs."""
+    stat = path.stat()
+    return _load_private_key(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load_private_key(path: Path, _mtime_ns: int, _size: int) -> Any:
+    return load_pem_private_key(path.read_bytes(), password=None)
+
+
+class HubClient:
+    """A `Transport` for one member organisation of the hub."""
+
+    def __init__(
+        self,
+        member: Member,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+    ) -> None:
+        self.member_code = member.code
+        self._key = member_private_key(member.key_file)
+        self._algorithm = "EdDSA" if isinstance(self._key, ed25519.Ed25519PrivateKey) else "RS256"
+        root = (base_url or settings.EXCHANGE_HUB_URL).rstrip("/")
+        if not root.startswith(("http://", "https://")):
+            raise ValueError(f"EXCHANGE_HUB_URL must be an http(s) URL, not {root!r}")
+        self._base = f"{root}/api/v1/hub/"
+        self._timeout = timeout if timeout is not None else settings.EXCHANGE_HTTP_TIMEOUT
+        self._retries = retries if retries is not None else settings.EXCHANGE_HTTP_RETRIES
+
+    # --- the Transport protocol ----------------------------------------------------------------
+
+    def send(self, package: Path | bytes) -> SentMessage:
+        body = self._json(self._call("POST", "messages/", body=package, accept=(200, 201)))
+        return SentMessage(
+            id=str(body["id"]),
+            document_id=str(body.get("document_id", "")),
+            recipients=tuple(body.get("recipients", ())),
+        )
+
+    def list_received(self, limit: int = 100) -> list[ReceivedItem]:
+        body = self._json(self._call("GET", f"messages/received/?limit={int(limit)}"))
+        return [
+            ReceivedItem(
+                id=str(item["id"]),
+                from_code=str(item.get("from", "")),
+                document_id=str(item.get("document_id", "")),
+                business=str(item.get("business", "")),
+            )
+            for item in body.get("results", [])
+        ]
+
+    def fetch(self, message_id: str, out: BinaryIO) -> int:
+        def copy(response: Any) -> int:
+            written = 0
+            while chunk := response.read(CHUNK):
+                out.write(chunk)
+                written += len(chunk)
+            return written
+
+        return int(self._call("GET", f"messages/{message_id}/", reader=copy))
+
+    def ack(self, message_id: str) -> None:
+        self._call("POST", f"messages/{message_id}/ack/", accept=(200, 204))
+
+    def send_status(self, package: bytes) -> str:
+        body = self._json(self._call("POST", "statuses/", body=package, accept=(200, 201)))
+        return str(body["id"])
+
+    def list_statuses(self, limit: int = 100) -> list[ReceivedItem]:
+        body = self._json(self._call("GET", f"statuses/received/?limit={int(limit)}"))
+        return [
+            ReceivedItem(
+                id=str(item["id"]),
+                from_code=str(item.get("from", "")),
+                document_id=str(item.get("document_id", "")),
+                status_code=str(item.get("status_code", "")),
+            )
+            for item in body.get("results", [])
+        ]
+
+    def fetch_status(self, status_id: str) -> bytes:
+        return bytes(self._call("GET", f"statuses/{status_id}/"))
+
+    def ack_status(self, status_id: str) -> None:
+        self._call("POST", f"statuses/{status_id}/ack/", accept=(200, 204))
+
+    # --- HTTP ------------------------------------------------------------------------------------
+
+    def _token(self) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.member_code,
+            "iat": now,
+            "exp": now + TOKEN_LIFETIME_SECONDS,
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode(claims, self._key, algorithm=self._algorithm)
+
+    @staticmethod
+    def _json(raw: Any) -> dict[str, Any]:
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError as exc:
+            raise TransportError("hub answered something that is not JSON") from exc
+        return data if isinstance(data, dict) else {}
+
+    def _request(self, method: str, path: str, body: Path | bytes | None) -> request.Request:
+        headers = {"Authorization": f"Bearer {self._token()}", "Accept": "application/json"}
+        data: Any = None
+        if body is not None:
+            headers["Content-Type"] = "application/xml"
+            if isinstance(body, Path):
+                headers["Content-Length"] = str(body.stat().st_size)
+                data = body.open("rb")
+            else:
+                data = body
+        url = self._base + path  # the scheme was checked in __init__ (http or https only)
+        return request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Path | bytes | None = None,
+        accept: tuple[int, ...] = (200,),
+        reader: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        attempt = 0
+        while True:
+            attempt += 1
+            req = self._request(method, path, body)
+            try:
+                with request.urlopen(req, timeout=self._timeout) as response:  # noqa: S310
+                    if response.status not in accept:
+                        raise TransportError(f"hub answered HTTP {response.status}")
+                    return reader(response) if reader else response.read()
+            except error.HTTPError as exc:
+                failure = self._http_failure(exc)
+            except (OSError, TimeoutError) as exc:  # URLError is an OSError
+                failure = TransportError(f"hub unreachable: {exc}", code="hub_unreachable")
+            finally:
+                close = getattr(req.data, "close", None)
+                if close is not None:
+                    close()
+            if failure.permanent or attempt > self._retries:
+                raise failure
+            logger.info("hub %s %s failed (%s), retrying", method, path, failure.message)
+            time.sleep(min(0.5 * attempt, 2.0))
+
+    @staticmethod
+    def _http_failure(exc: error.HTTPError) -> TransportError:
+        try:
+            payload = json.loads(exc.read() or b"{}")
+        except ValueError:
+            payload = {}
+        if not isinstance(payload, dict):
+            payload = {}
+        if isinstance(payload.get("error"), dict):  # congso's own API error shape
+            payload = {
+                "code": payload["error"].get("code"),
+                "detail": payload["error"].get("message"),
+            }
+        code = str(payload.get("code") or f"hub_http_{exc.code}")
+        detail = str(payload.get("detail") or exc.reason)
+        permanent = 400 <= exc.code < 500 and exc.code not in _TRANSIENT_STATUSES
+        return TransportError(f"{code}: {detail}", code=code, permanent=permanent)

@@ -1,0 +1,142 @@
+"""The periodic work of the connector: poll the hub for each member this installation speaks
+for, and sweep the outboxes (rows whose send was never scheduled, whose back-off is over, or
+whose worker died mid-send)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from congso.exchange.models import StatusMessage, StatusMessageState
+from congso.exchange.services import config
+from congso.exchange.services.common import exclusive
+from congso.exchange.services.receiving import received_package_process
+from congso.exchange.services.sending import outbox_due_ids
+from congso.exchange.services.statuses import status_package_apply
+from congso.exchange.transport import ReceivedItem, Transport, TransportError
+
+logger = logging.getLogger("congso.exchange")
+BUSY = "busy"  # the item is being handled by another poll right now
+
+
+@dataclass
+class PollResult:
+    packages: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+
+def _take(transport: Transport, item: ReceivedItem, *, status: bool) -> str:
+    """Handle one waiting item; an unexpected error is logged and leaves it on the hub."""
+    try:
+        if status:
+            return status_package_apply(transport=transport, item=item)
+        return received_package_process(transport=transport, item=item).result
+    except TransportError:
+        raise
+    except Exception:
+        logger.exception("exchange: %s %s of %s failed", "status" if status else "package",
+                         item.id, transport.member_code)  # fmt: skip
+        return "retry"
+
+
+def _take_claimed(transport: Transport, item: ReceivedItem, *, status: bool) -> str:
+    """Handle one item unless another poll (another worker) is handling it ("busy"): each
+    hub item is claimed for the time it is handled, so overlapping polls share a page instead
+    of applying the same item twice."""
+    kind = "status" if status else "package"
+    with exclusive(f"exchange-item:{transport.member_code}:{kind}:{item.id}") as mine:
+        if not mine:
+            return BUSY
+        return _take(transport, item, status=status)
+
+
+def member_poll(
+    *, transport: Transport, limit: int | None = None, result: PollResult | None = None
+) -> PollResult:
+    """Take every package, then every status, waiting for `transport`'s member, a page at a
+    time: each handled item is acknowledged, so the next page holds the next items. A page
+    with an item left for later ("retry"), or where every item was taken by another poll,
+    ends the round, so the poll always terminates."""
+    result = result or PollResult()
+    limit = limit or int(getattr(settings, "EXCHANGE_POLL_BATCH", 100))
+    try:
+        for status, lister, counter in (
+            (False, transport.list_received, result.packages),
+            (True, transport.list_statuses, result.statuses),
+        ):
+            while True:
+                items = lister(limit=limit)
+                outcomes = [_take_claimed(transport, item, status=status) for item in items]
+                counter.update(outcome for outcome in outcomes if outcome != BUSY)
+                progress = any(outcome != BUSY for outcome in outcomes)
+                if len(items) < limit or "retry" in outcomes or not progress:
+                    break
+    except TransportError as exc:
+        result.errors.append(f"{transport.member_code}: {exc.message}")
+    return result
+
+
+def exchange_poll_all() -> PollResult:
+    """Poll the hub for every configured member (nothing when the connector is off). At most
+    EXCHANGE_POLL_WORKERS polls of one member run at once (beat ticks that find them all
+    running return at once); those that do run share the waiting items (`_take_claimed`)."""
+    result = PollResult()
+    if not config.is_enabled():
+        return result
+    slots = max(int(getattr(settings, "EXCHANGE_POLL_WORKERS", 2)), 1)
+    for code in config.member_codes():
+        with ExitStack() as stack:
+            if not any(
+                stack.enter_context(exclusive(f"exchange-poll:{code}:{slot}"))
+                for slot in range(slots)
+            ):
+                continue
+            member_poll(transport=config.transport_for(code), result=result)
+    return result
+
+
+def status_due_ids(*, limit: int = 500) -> list[int]:
+    now = timezone.now()
+    return list(
+        StatusMessage.objects.filter(state=StatusMessageState.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("occurred_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def sweep_due() -> tuple[list[int], list[int]]:
+    """(outbox ids, status ids) due for a send attempt."""
+    return outbox_due_ids(), status_due_ids()
+
+
+def exchange_sweep_send() -> dict[str, int]:
+    """Send, in this task, every outbox row, status reply and revoke/update/replace package
+    that is due (never sent by its own task, back-off over, lease lapsed), one claimed row at
+    a time. Sending here instead of queueing one task per row keeps the broker queue from
+    filling with copies of the same rows on every beat tick while the workers are busy; only
+    one sweep runs at a time (others return at once), and a row a send task holds is skipped
+    by the claim."""
+    from congso.exchange.services.business import business_due_ids, business_message_send
+    from congso.exchange.services.sending import outbox_message_send
+    from congso.exchange.services.statuses import status_message_send
+
+    with exclusive("exchange-sweep") as mine:
+        if not mine:
+            return {"outbox": 0, "statuses": 0, "business": 0}
+        outbox_ids, status_ids = sweep_due()
+        business_ids = business_due_ids()
+        for outbox_id in outbox_ids:
+            outbox_message_send(outbox_id=outbox_id)
+        for status_id in status_ids:
+            status_message_send(status_id=status_id)
+        for message_id in business_ids:
+            business_message_send(message_id=message_id)
+    return {"outbox": len(outbox_ids), "statuses": len(status_ids), "business": len(business_ids)}

@@ -1,0 +1,294 @@
+"""Receiving document packages from the hub (inbound exchange), in order — each step passes or
+refuses the package, and nothing is registered unless every step passed:
+
+1. a package already registered here (same sender, DocumentId and recipient agency) or already
+   refused is only acknowledged again (a package delivered twice registers once);
+2. the package is streamed to a spool folder, never held in memory;
+3. its envelope is read: a document package (not a status), not secret (secret documents never
+   travel, QĐ 28/2018/QĐ-TTg), addressed to an active agency of this installation whose
+   identifier is the member code the hub delivered it to;
+4. it is parsed in full (attachments streamed to disk; the codec refuses malformed XML, DTDs and
+   entities, oversized or too deep documents) and, in the same pass, its XML signature
+   (XMLDSig of the sending organisation) is verified; a missing one is refused unless
+   EXCHANGE_REQUIRE_XML_SIGNATURE is off;
+5. in ONE transaction: the files are stored, the incoming document is filed as "received" with
+   each PDF's signature checked (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2), a PDF whose
+   signature fails refuses the whole package (rolled back), the `ExchangeReceipt` is created
+   (its unique constraint makes a concurrent duplicate roll back) and status 01 is queued;
+6. the package is acknowledged on the hub.
+
+A revoke package (Bussiness "thu hồi") registers nothing: services/revocations.py answers it
+(13, 15 or 16). An update / replace package registers the new document like a new one, linked
+to the receipt of the document it names (notes on both).
+
+A refusal is an `ExchangeIncident` and, when the package names its sender and DocumentId, a
+status 02 with the reason; it is acknowledged too, so it is not offered again.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+
+from congso.audit.services import audit_record
+from congso.core.errors import CongsoError
+from congso.documents.constants import FileRole
+from congso.documents.models import StoredFile
+from congso.documents.services.files import safe_file_name, stored_file_put
+from congso.documents.services.incoming_exchange import incoming_document_receive_exchange
+from congso.exchange import lib
+from congso.exchange.models import ExchangeIncident, ExchangeReceipt, IncidentKind, RevokeRequest
+from congso.exchange.services import config
+from congso.exchange.services.common import ExchangeAction, agency_by_code, incident_record
+from congso.exchange.services.packages import external_arrival
+from congso.exchange.services.revocations import revoke_package_receive, supersedes_link
+from congso.exchange.services.statuses import receipt_status_queue, status_message_queue
+from congso.exchange.transport import ReceivedItem, Transport, TransportError
+from congso.organizations.models import Agency
+
+logger = logging.getLogger("congso.exchange")
+
+
+class Refused(Exception):
+    """The package is refused: `code` is stable, `message` Vietnamese (sent with status 02)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str  # "registered" | "revoke" | "duplicate" | "refused" | "retry"
+    document_id: int | None = None
+    code: str = ""
+
+
+def _already_handled(transport: Transport, item: ReceivedItem) -> Outcome | None:
+    if item.business == "revoke":
+        # a revoke names a registered document: it is handled once per hub message
+        if RevokeRequest.objects.filter(
+            hub_message_id=item.id, recipient_code=transport.member_code
+        ).exists():
+            return Outcome("duplicate")
+        return _refused_before(item)
+    receipt = (
+        ExchangeReceipt.objects.filter(
+            sender_code=item.from_code,
+            document_id=item.document_id,
+            recipient_code=transport.member_code,
+        )
+        .values_list("incoming_document_id", flat=True)
+        .first()
+    )
+    if receipt is not None:
+        return Outcome("duplicate", document_id=receipt)
+    return _refused_before(item)
+
+
+def _refused_before(item: ReceivedItem) -> Outcome | None:
+    if ExchangeIncident.objects.filter(
+        hub_message_id=item.id, kind=IncidentKind.PACKAGE_REFUSED
+    ).exists():
+        return Outcome("refused")
+    return None
+
+
+def _recipient(transport: Transport, envelope: lib.Envelope) -> Agency:
+    if transport.member_code not in envelope.to_codes:
+        raise Refused(
+            "exchange_unknown_recipient",
+            f"Gói tin không gửi cho {transport.member_code} (nơi nhận: "
+            f"{', '.join(envelope.to_codes) or 'không có'}).",
+        )
+    agency = agency_by_code(transport.member_code)
+    if agency is None:
+        raise Refused(
+            "exchange_unknown_recipient",
+            f"Không có cơ quan mã {transport.member_code} đang hoạt động trong hệ thống nhận.",
+        )
+    return agency
+
+
+def _check_envelope(transport: Transport, item: ReceivedItem, path: Path) -> Agency:
+    try:
+        envelope = lib.read_envelope(path)
+    except lib.EdxmlError as exc:
+        raise Refused(exc.code, exc.message_vi) from exc
+    if envelope.kind != "edoc":
+        raise Refused("edxml_wrong_kind", "Gói tin không phải gói tin văn bản.")
+    if envelope.is_secret:
+        raise Refused(
+            "edxml_secret_refused", "Văn bản mật không được gửi, nhận qua trục liên thông."
+        )
+    if item.from_code and envelope.from_code != item.from_code:
+        raise Refused(
+            "exchange_sender_mismatch",
+            f"Gói tin ghi nơi gửi {envelope.from_code}, trục báo nơi gửi {item.from_code}.",
+        )
+    return _recipient(transport, envelope)
+
+
+def _check_xml_signature(check: lib.XmlSignatureCheck | None) -> None:
+    if check is not None and check.valid:
+        return
+    code = (check.problem_code if check else None) or "edxml_signature_invalid"
+    if code == "edxml_signature_missing" and not settings.EXCHANGE_REQUIRE_XML_SIGNATURE:
+        return
+    message = check.message_vi if check else ""
+    raise Refused(code, message or "Chữ ký số XML của gói tin không hợp lệ.")
+
+
+def _parse(path: Path, attachment_dir: Path) -> lib.DocumentPackage:
+    """Parse and verify the XML signature in one streaming pass."""
+    try:
+        package, check = lib.parse_package_checked(path, attachment_dir=attachment_dir)
+    except lib.EdxmlError as exc:
+        raise Refused(exc.code, exc.message_vi) from exc
+    _check_xml_signature(check)
+    if package.is_secret:
+        raise Refused(
+            "edxml_secret_refused", "Văn bản mật không được gửi, nhận qua trục liên thông."
+        )
+    if not package.header.document_id:
+        raise Refused("edxml_missing_element", "Gói tin thiếu mã văn bản (DocumentId).")
+    return package
+
+
+def _store_files(package: lib.DocumentPackage) -> list[tuple[StoredFile, str, str]]:
+    files: list[tuple[StoredFile, str, str]] = []
+    for index, attachment in enumerate(package.attachments):
+        role = FileRole.MAIN if index == 0 else FileRole.ATTACHMENT
+        try:
+            with attachment.path.open("rb") as stream:
+                stored = stored_file_put(stream=stream)
+        except (CongsoError, DjangoValidationError) as exc:
+            raise Refused(
+                "exchange_attachment_refused",
+                f"Tệp đính kèm “{attachment.name}” không được chấp nhận: {exc}",
+            ) from exc
+        files.append((stored, safe_file_name(attachment.name), role))
+    if not files:
+        raise Refused("exchange_no_attachment", "Gói tin không có tệp văn bản.")
+    return files
+
+
+def _register(
+    transport: Transport, item: ReceivedItem, agency: Agency, package: lib.DocumentPackage
+) -> int:
+    header = package.header
+    refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
+    with transaction.atomic():
+        files = _store_files(package)
+        document = incoming_document_receive_exchange(
+            arrival=external_arrival(package, agency=agency),
+            files=files,
+        )
+        bad = [f for f in document.files.all() if f.signature_verdict in refuse_verdicts]
+        if bad:
+            raise Refused(
+                "exchange_pdf_signature_failed",
+                "Chữ ký số trên tệp "
+                + ", ".join(f"“{f.name}” ({f.signature_summary})" for f in bad)
+                + " không hợp lệ.",
+            )
+        receipt = ExchangeReceipt(
+            sender_code=header.from_org.code,
+            document_id=header.document_id,
+            recipient_code=transport.member_code,
+            hub_message_id=item.id,
+            response_for_code=str(header.code)[:50],
+            incoming_document=document,
+            business_kind=package.business.kind,
+        )
+        # the unique constraint is left to the database: a concurrent duplicate is an IntegrityError
+        receipt.full_clean(validate_unique=False, validate_constraints=False)
+        receipt.save()
+        supersedes_link(receipt, package)
+        receipt_status_queue(receipt=receipt, status_code="01")
+        audit_record(
+            actor=None,
+            action=ExchangeAction.RECEIVED,
+            target=document,
+            agency_id=agency.pk,
+            data={
+                "hub_message_id": item.id,
+                "from": header.from_org.code,
+                "document_id": header.document_id,
+            },
+        )
+        return document.pk
+
+
+def _refuse(transport: Transport, item: ReceivedItem, refusal: Refused) -> None:
+    """Log the refusal and answer 02 with its reason when the sender and document are known."""
+    agency = agency_by_code(transport.member_code)
+    can_reply = bool(item.from_code and item.document_id)
+    with transaction.atomic():
+        if can_reply:
+            status_message_queue(
+                from_code=transport.member_code,
+                to_code=item.from_code,
+                document_id=item.document_id,
+                response_for_code="",
+                status_code="02",
+                description=f"Từ chối tiếp nhận: {refusal.message}",
+            )
+        incident_record(
+            kind=IncidentKind.PACKAGE_REFUSED,
+            code=refusal.code,
+            message=refusal.message,
+            agency=agency,
+            hub_message_id=item.id,
+            sender_code=item.from_code,
+            recipient_code=transport.member_code,
+            document_id=item.document_id,
+            status_reply_sent=can_reply,
+        )
+
+
+def received_package_process(*, transport: Transport, item: ReceivedItem) -> Outcome:
+    """Take one package waiting on the hub through the steps above, then acknowledge it."""
+    handled = _already_handled(transport, item)
+    if handled is not None:
+        transport.ack(item.id)
+        return handled
+    work = Path(tempfile.mkdtemp(prefix="in-", dir=config.spool_dir()))
+    try:
+        path = work / "package.edxml"
+        try:
+            with path.open("wb") as out:
+                transport.fetch(item.id, out)
+        except TransportError as exc:
+            logger.info("fetching hub message %s failed: %s", item.id, exc.message)
+            return Outcome("retry", code=exc.code)
+        try:
+            agency = _check_envelope(transport, item, path)
+            package = _parse(path, work / "attachments")
+            if package.business.kind == "revoke":
+                revoke_package_receive(
+                    transport=transport, item=item, agency=agency, package=package
+                )
+                transport.ack(item.id)
+                return Outcome("revoke")
+            document_id = _register(transport, item, agency, package)
+        except Refused as refusal:
+            _refuse(transport, item, refusal)
+            transport.ack(item.id)
+            return Outcome("refused", code=refusal.code)
+        except IntegrityError:
+            # another worker registered the same package at the same moment
+            transport.ack(item.id)
+            return Outcome("duplicate")
+        transport.ack(item.id)
+        return Outcome("registered", document_id=document_id)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

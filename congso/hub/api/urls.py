@@ -1,0 +1,17 @@
+from django.urls import path
+
+from congso.hub.api import views
+
+app_name = "hub-api"
+
+urlpatterns = [
+    path("health/", views.HealthApi.as_view(), name="health"),
+    path("messages/", views.MessageSendApi.as_view(), name="message-send"),
+    path("messages/received/", views.MessageReceivedListApi.as_view(), name="message-received"),
+    path("messages/<uuid:message_id>/", views.MessageContentApi.as_view(), name="message-get"),
+    path("messages/<uuid:message_id>/ack/", views.MessageAckApi.as_view(), name="message-ack"),
+    path("statuses/", views.StatusSendApi.as_view(), name="status-send"),
+    path("statuses/received/", views.StatusReceivedListApi.as_view(), name="status-received"),
+    path("statuses/<uuid:message_id>/", views.StatusContentApi.as_view(), name="status-get"),
+    path("statuses/<uuid:message_id>/ack/", views.StatusAckApi.as_view(), name="status-ack"),
+]

@@ -1,0 +1,56 @@
+"""HUB_* settings with their defaults, read at call time so tests can override them.
+
+`config/settings/hub.py` fills them from the environment; under the platform's settings (where
+the hub's tables exist only for the test suite) the defaults apply. docs/hub.md describes each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from congso.hub.constants import DEFAULT_FINAL_STATUS_CODES
+
+
+def store_dir() -> Path:
+    configured = getattr(settings, "HUB_STORE_DIR", None)
+    if configured:
+        return Path(configured)
+    return Path(getattr(settings, "VAR_DIR", "var")) / "hub-store"
+
+
+def max_package_bytes() -> int:
+    return int(getattr(settings, "HUB_MAX_PACKAGE_BYTES", 300 * 1024 * 1024))
+
+
+def require_xml_signature() -> bool:
+    return bool(getattr(settings, "HUB_REQUIRE_XML_SIGNATURE", True))
+
+
+def validate_packages() -> bool:
+    return bool(getattr(settings, "HUB_VALIDATE_PACKAGES", True))
+
+
+def token_max_lifetime_seconds() -> int:
+    return int(getattr(settings, "HUB_TOKEN_MAX_LIFETIME", 300))
+
+
+def token_leeway_seconds() -> int:
+    return int(getattr(settings, "HUB_TOKEN_LEEWAY", 30))
+
+
+def jwt_algorithms() -> list[str]:
+    return list(getattr(settings, "HUB_JWT_ALGORITHMS", ["RS256", "EdDSA"]))
+
+
+def stuck_after_minutes() -> int:
+    return int(getattr(settings, "HUB_STUCK_AFTER", 60))
+
+
+def final_status_codes() -> tuple[str, ...]:
+    return tuple(getattr(settings, "HUB_FINAL_STATUS_CODES", DEFAULT_FINAL_STATUS_CODES))
+
+
+def list_limit_max() -> int:
+    return int(getattr(settings, "HUB_LIST_LIMIT_MAX", 500))

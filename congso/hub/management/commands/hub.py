@@ -1,0 +1,119 @@
+"""`congso hub serve|migrate|member-add|member-list|operator-create|keygen`.
+
+Runs with config.settings.hub (congso/cli.py) unless DJANGO_SETTINGS_MODULE is set.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from congso.core.errors import CongsoError
+
+
+class Command(BaseCommand):
+    help = "Trục liên thông văn bản: chạy dịch vụ, quản lý thành viên và tài khoản vận hành."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        serve = sub.add_parser("serve", help="chạy dịch vụ trục (waitress)")
+        serve.add_argument("--host", default="127.0.0.1")
+        serve.add_argument("--port", type=int, default=8100)
+        serve.add_argument("--threads", type=int, default=None)
+        serve.add_argument("--migrate", action="store_true", help="áp dụng migration trước")
+        sub.add_parser("migrate", help="tạo/cập nhật bảng trong CSDL của trục")
+        add = sub.add_parser("member-add", help="đăng ký (hoặc cập nhật) một đơn vị thành viên")
+        add.add_argument("code")
+        add.add_argument("--name", required=True)
+        add.add_argument("--public-key", required=True, type=Path)
+        sub.add_parser("member-list", help="liệt kê thành viên")
+        op = sub.add_parser("operator-create", help="tạo tài khoản trang vận hành")
+        op.add_argument("username")
+        op.add_argument(
+            "--password", default=None, help="mặc định: đọc HUB_OPERATOR_PASSWORD hoặc hỏi"
+        )
+        keygen = sub.add_parser("keygen", help="tạo cặp khóa thành viên (phát triển, kiểm thử)")
+        keygen.add_argument("code")
+        keygen.add_argument("--out", required=True, type=Path)
+        keygen.add_argument("--algorithm", choices=["rsa", "ed25519"], default="rsa")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"].replace("-", "_")
+        try:
+            getattr(self, f"_{action}")(options)
+        except CongsoError as exc:
+            raise CommandError(exc.message) from exc
+
+    def _serve(self, options: dict[str, Any]) -> None:
+        from django.core.wsgi import get_wsgi_application
+        from waitress import serve
+
+        if options["migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        threads = options["threads"] or getattr(settings, "HUB_SERVE_THREADS", 8)
+        application = get_wsgi_application()
+        self.stdout.write(
+            f"congso hub: http://{options['host']}:{options['port']}/api/v1/hub/ "
+            f"({threads} luồng, CSDL {settings.DATABASES['default']['NAME']})",
+        )
+        self.stdout.flush()
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=threads,
+            # waitress itself refuses (plain 413, connection closed) far bigger bodies; up to
+            # this margin the hub answers 413 `hub_too_large` in JSON.
+            max_request_body_size=int(getattr(settings, "HUB_MAX_PACKAGE_BYTES", 0)) + 65536,
+            ident="congso-hub",
+        )
+
+    def _migrate(self, options: dict[str, Any]) -> None:
+        call_command("migrate", interactive=False, verbosity=1)
+
+    def _member_add(self, options: dict[str, Any]) -> None:
+        from congso.hub.services.members import member_add
+
+        path: Path = options["public_key"]
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp khóa công khai {path}.")
+        member = member_add(
+            code=options["code"], name=options["name"], public_key_pem=path.read_text()
+        )
+        self.stdout.write(f"Đã đăng ký thành viên {member.code} ({member.name}).")
+
+    def _member_list(self, options: dict[str, Any]) -> None:
+        from congso.hub.selectors import member_list
+
+        for member in member_list():
+            state = "đang kết nối" if member.is_active else "ngừng"
+            self.stdout.write(f"{member.code}\t{member.name}\t{state}")
+
+    def _operator_create(self, options: dict[str, Any]) -> None:
+        from congso.hub.services.members import operator_create
+
+        password = options["password"] or os.environ.get("HUB_OPERATOR_PASSWORD")
+        if not password:
+            password = getpass.getpass("Mật khẩu: ")
+        if not password:
+            raise CommandError("Cần mật khẩu.")
+        user = operator_create(username=options["username"], password=password)
+        self.stdout.write(f"Đã tạo tài khoản vận hành {user.get_username()}.")
+
+    def _keygen(self, options: dict[str, Any]) -> None:
+        from congso.hub.keys import member_keypair_write
+        from congso.hub.validators import validate_member_code
+
+        validate_member_code(options["code"])
+        files = member_keypair_write(
+            code=options["code"], out_dir=options["out"], algorithm=options["algorithm"]
+        )
+        self.stdout.write(f"Khóa riêng: {files.private_key}")
+        self.stdout.write(f"Khóa công khai: {files.public_key}")
+        self.stdout.write(f"Chứng thư tự ký: {files.certificate}")

@@ -1,0 +1,132 @@
+"""Tables of the interchange hub: members, stored packages, per-recipient deliveries, used tokens.
+
+A package (`Message`) is stored once on disk by SHA-256 and delivered to each recipient through a
+`Delivery` row that stays `pending` until the recipient acknowledges it. Status packages are
+messages of kind `status`, delivered to the sender of the document they answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congso.hub.constants import BusinessKind, DeliveryState, MessageKind
+
+
+class Member(models.Model):
+    """An organisation connected to the hub, known by its identifier code and public key."""
+
+    code = models.CharField(_("mã định danh"), max_length=35, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    public_key_pem = models.TextField(_("khóa công khai (PEM)"))
+    is_active = models.BooleanField(_("đang kết nối"), default=True)
+    created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("thành viên trục")
+        verbose_name_plural = _("thành viên trục")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_authenticated(self) -> bool:
+        """DRF treats the authenticated member as `request.user`."""
+        return True
+
+
+class Message(models.Model):
+    """One accepted package (edoc or status), its bytes under HUB_STORE_DIR by SHA-256."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("loại"), max_length=10, choices=MessageKind.choices)
+    sender = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="sent_messages", verbose_name=_("nơi gửi")
+    )
+    document_id = models.CharField(_("DocumentId"), max_length=255, db_index=True)
+    business = models.CharField(
+        _("nghiệp vụ"), max_length=10, choices=BusinessKind.choices, default=BusinessKind.NEW
+    )
+    status_code = models.CharField(_("mã trạng thái"), max_length=4, blank=True)
+    refers_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("gói tin gốc"),
+        help_text=_("Văn bản bị thu hồi/cập nhật/thay thế, hoặc văn bản mà trạng thái trả lời."),
+    )
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("kích thước (byte)"))
+    stored_path = models.CharField(max_length=255)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("gói tin")
+        verbose_name_plural = _("gói tin")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=MessageKind.EDOC) | ~models.Q(status_code=""),
+                name="hub_status_has_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id} ({self.id})"
+
+
+class Delivery(models.Model):
+    """A message on its way to one recipient; delivered when the recipient acknowledges it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("nơi nhận")
+    )
+    state = models.CharField(
+        _("tình trạng"),
+        max_length=10,
+        choices=DeliveryState.choices,
+        default=DeliveryState.PENDING,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(_("thời điểm nhận"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần tải"), default=0)
+    # For document deliveries: the recipient's latest status reply (standards §4.6), so the
+    # operator view can tell who must act without scanning status messages.
+    last_status_code = models.CharField(max_length=4, blank=True)
+    last_status_at = models.DateTimeField(null=True, blank=True)
+    final_status_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("lượt chuyển")
+        verbose_name_plural = _("lượt chuyển")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "recipient"], name="hub_delivery_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.recipient_id} ({self.state})"
+
+
+class UsedToken(models.Model):
+    """A JWT id already seen; kept until the token expires so it cannot be replayed."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "jti"], name="hub_token_used_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.jti}"

@@ -1,0 +1,180 @@
+"""Reads of the hub: members' inboxes and the operator's traffic, timing and stuck lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from congso.hub import conf
+from congso.hub.constants import BusinessKind, DeliveryState, MessageKind
+from congso.hub.models import Delivery, Member
+
+# Delivery times are computed over at most this many recent deliveries (operator page stays fast).
+TIMING_SAMPLE = 20_000
+
+
+def delivery_pending_list(*, member: Member, kind: str, limit: int) -> QuerySet[Delivery]:
+    """The member's not-yet-acknowledged packages of one kind, oldest first."""
+    return (
+        Delivery.objects.filter(recipient=member, state=DeliveryState.PENDING, message__kind=kind)
+        .select_related("message__sender")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def member_list() -> QuerySet[Member]:
+    return Member.objects.order_by("code")
+
+
+@dataclass(frozen=True)
+class PairTraffic:
+    sender: str
+    recipient: str
+    last_24h: int
+    last_7d: int
+    pending: int
+
+
+def traffic_by_pair(*, now: datetime | None = None) -> list[PairTraffic]:
+    """Document deliveries per (sender, recipient) pair over the last 24 hours and 7 days."""
+    now = now or timezone.now()
+    day, week = now - timedelta(days=1), now - timedelta(days=7)
+    rows = (
+        Delivery.objects.filter(message__kind=MessageKind.EDOC, created_at__gte=week)
+        .values("message__sender__code", "recipient__code")
+        .annotate(
+            last_24h=Count("pk", filter=Q(created_at__gte=day)),
+            last_7d=Count("pk"),
+            pending=Count("pk", filter=Q(state=DeliveryState.PENDING)),
+        )
+        .order_by("message__sender__code", "recipient__code")
+    )
+    return [
+        PairTraffic(
+            sender=row["message__sender__code"],
+            recipient=row["recipient__code"],
+            last_24h=row["last_24h"],
+            last_7d=row["last_7d"],
+            pending=row["pending"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DeliveryTimes:
+    count: int
+    p50_seconds: float | None
+    p95_seconds: float | None
+
+
+def _percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, int(-(-fraction * len(sorted_values) // 1)))
+    return sorted_values[rank - 1]
+
+
+def delivery_times(*, since: datetime | None = None) -> DeliveryTimes:
+    """From acceptance by the hub to acknowledgement by the recipient, for document packages."""
+    since = since or timezone.now() - timedelta(days=7)
+    pairs = (
+        Delivery.objects.filter(
+            message__kind=MessageKind.EDOC,
+            state=DeliveryState.DELIVERED,
+            delivered_at__gte=since,
+        )
+        .order_by("-delivered_at")
+        .values_list("message__created_at", "delivered_at")[:TIMING_SAMPLE]
+    )
+    seconds = sorted(
+        max(0.0, (delivered - created).total_seconds())
+        for created, delivered in pairs
+        if delivered is not None
+    )
+    if not seconds:
+        return DeliveryTimes(0, None, None)
+    return DeliveryTimes(len(seconds), _percentile(seconds, 0.5), _percentile(seconds, 0.95))
+
+
+@dataclass(frozen=True)
+class StuckItem:
+    kind: str
+    document_id: str
+    sender: str
+    recipient: str
+    since: datetime
+    state: str
+    must_act: str
+    action: str
+
+
+def _stuck(d: Delivery, *, since: datetime, state: str, action: str) -> StuckItem:
+    """Whoever holds the delivery must act: the recipient of a package or of a status."""
+    return StuckItem(
+        kind=d.message.kind,
+        document_id=d.message.document_id,
+        sender=d.message.sender.code,
+        recipient=d.recipient.code,
+        since=since,
+        state=state,
+        must_act=d.recipient.code,
+        action=action,
+    )
+
+
+def stuck_list(*, now: datetime | None = None, limit: int = 200) -> list[StuckItem]:
+    """Packages and documents waiting longer than HUB_STUCK_AFTER minutes, with who must act.
+
+    - a document package not acknowledged → its recipient must fetch it;
+    - a document fetched but without a final status (HUB_FINAL_STATUS_CODES, e.g. 02/03/06)
+      from that recipient → the recipient must answer;
+    - a status package not acknowledged → the document's sender must fetch it.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=conf.stuck_after_minutes())
+    base = Delivery.objects.select_related("message__sender", "recipient")
+    unfetched = base.filter(
+        state=DeliveryState.PENDING, created_at__lt=cutoff, message__kind=MessageKind.EDOC
+    ).order_by("created_at")[:limit]
+    unanswered = base.filter(
+        state=DeliveryState.DELIVERED,
+        final_status_at__isnull=True,
+        delivered_at__lt=cutoff,
+        message__kind=MessageKind.EDOC,
+        message__business=BusinessKind.NEW,
+    ).order_by("delivered_at")[:limit]
+    unread_statuses = base.filter(
+        state=DeliveryState.PENDING, created_at__lt=cutoff, message__kind=MessageKind.STATUS
+    ).order_by("created_at")[:limit]
+    items = [
+        _stuck(
+            d,
+            since=d.created_at,
+            state="Chưa nhận gói tin",
+            action="Nơi nhận cần tải và xác nhận gói tin",
+        )
+        for d in unfetched
+    ]
+    items += [
+        _stuck(
+            d,
+            since=d.delivered_at or d.created_at,
+            state=f"Trạng thái cuối: {d.last_status_code or '—'}",
+            action="Nơi nhận cần gửi trạng thái tiếp nhận/từ chối/hoàn thành",
+        )
+        for d in unanswered
+    ]
+    items += [
+        _stuck(
+            d,
+            since=d.created_at,
+            state=f"Trạng thái {d.message.status_code} chưa được nhận",
+            action="Nơi gửi văn bản cần tải và xác nhận gói tin trạng thái",
+        )
+        for d in unread_statuses
+    ]
+    items.sort(key=lambda item: item.since)
+    return items[:limit]

@@ -1,0 +1,158 @@
+"""End to end: `congso hub serve` as a real process with its own SQLite database."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from congso.hub.keys import member_keypair_write, member_token
+from congso.hub.tests import packages
+
+SENDER = "000.00.00.H34"
+RECIPIENT = "000.00.05.H34"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _hub_env(var: Path) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
+    env.update(
+        CONGSO_VAR_DIR=str(var),
+        HUB_DATABASE_URL=f"sqlite:///{var / 'hub.sqlite3'}",
+        HUB_STORE_DIR=str(var / "store"),
+        HUB_MAX_PACKAGE_MB="1",
+    )
+    return env
+
+
+def _congso(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "congso.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    env = _hub_env(tmp_path)
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "congso.cli",
+            "hub",
+            "serve",
+            "--migrate",
+            "--port",
+            str(port),
+            "--threads",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1/hub/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "health/", timeout=2) as answer:  # noqa: S310
+                    assert json.load(answer) == {"ok": True}
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
+                    pytest.fail(f"hub did not start: {output}")
+                time.sleep(0.2)
+        yield base, env
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
+def _call(url: str, *, token: str, data: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=data,
+        method="POST" if data is not None or url.endswith("/ack/") else "GET",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_a_package_crosses_a_running_hub(hub_process, tmp_path: Path) -> None:
+    # given a running hub with two members registered through the command line
+    base, env = hub_process
+    keys = {
+        code: member_keypair_write(code=code, out_dir=tmp_path / "keys")
+        for code in (SENDER, RECIPIENT)
+    }
+    for code, name in ((SENDER, "UBND tỉnh Kon Tum"), (RECIPIENT, "Sở Nội vụ")):
+        _congso(
+            "hub",
+            "member-add",
+            code,
+            "--name",
+            name,
+            "--public-key",
+            str(keys[code].public_key),
+            env=env,
+        )
+    assert RECIPIENT in _congso("hub", "member-list", env=env)
+
+    def token(code: str) -> str:
+        return member_token(code=code, private_key_pem=keys[code].private_key.read_bytes())
+
+    # when the sender posts a signed package over HTTP
+    body = packages.edoc(sender=SENDER, recipients=[RECIPIENT], keys=keys[SENDER])
+    status, answer = _call(base + "messages/", token=token(SENDER), data=body)
+    # then it is accepted, listed for the recipient, fetched back byte for byte and acknowledged
+    assert status == 201, answer
+    message_id = json.loads(answer)["id"]
+    status, listing = _call(base + "messages/received/", token=token(RECIPIENT))
+    assert [m["id"] for m in json.loads(listing)["results"]] == [message_id]
+    status, raw = _call(f"{base}messages/{message_id}/", token=token(RECIPIENT))
+    assert (status, raw) == (200, body)
+    assert _call(f"{base}messages/{message_id}/ack/", token=token(RECIPIENT))[0] == 204
+    # and a body over the limit (1 MB here) is refused with 413 and nothing reaches the store
+    status, refused = _call(base + "messages/", token=token(SENDER), data=b"<" * (1024 * 1024 + 1))
+    assert (status, json.loads(refused)["code"]) == (413, "hub_too_large")
+    assert not list((tmp_path / "store" / "tmp").glob("in-*"))
+    # and a replayed token is refused by the running process too
+    used = token(RECIPIENT)
+    assert _call(base + "messages/received/", token=used)[0] == 200
+    assert _call(base + "messages/received/", token=used)[0] == 401

@@ -1,0 +1,1 @@
+"""Fee payments through a payment provider, signed callbacks, and reconciliation."""

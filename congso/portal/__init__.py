@@ -1,0 +1,1 @@
+"""The citizen portal: dossier forms, uploads, payment, submission, public tracking, rating."""

@@ -1,0 +1,4 @@
+"""Sync with the national public-service portal (Cổng DVC quốc gia).
+
+Outbox, legacy adapter, catalogue pull, reconciliation; docs/portalsync.md.
+"""
