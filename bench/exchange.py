@@ -69,7 +69,7 @@ def end_to_end(cluster: Cluster, docs: int, write: Write, timeout: float) -> dic
         "b", "accept", "--code", b.code, "--expected", str(docs), "--deadline", str(timeout),
         "--pause", "0.2",
     )  # fmt: skip
-    started = time.monotonic()
+    started, started_at = time.monotonic(), time.time()
     cluster.worker_start("a")
     cluster.worker_start("b")
     done = _wait(
@@ -79,6 +79,11 @@ def end_to_end(cluster: Cluster, docs: int, write: Write, timeout: float) -> dic
     accepter.wait(timeout=60)
     ca, cb = cluster.counts("a"), cluster.counts("b")
     write(f"end to end {'done' if done else 'TIMED OUT'} in {seconds:.1f}s")
+    stages = timeline(cluster, started_at)
+    write("timeline (s from the workers' start: p10/p50/p90/last; hop from the previous stage:")
+    write("  p50/p90):")
+    for stage, figures in stages.items():
+        write(f"  {stage:<11} n={figures['n']:<4} at {figures['at']} hop {figures['hop']}")
     return {
         "seconds": seconds,
         "docs_per_s": docs / seconds,
@@ -87,7 +92,47 @@ def end_to_end(cluster: Cluster, docs: int, write: Write, timeout: float) -> dic
         + int(cb["duplicate_receipts"]),
         "a": ca,
         "b": cb,
+        "timeline": stages,
     }
+
+
+STAGES = (
+    "sent", "registered", "sent_01", "applied_01", "accepted", "sent_03", "applied_03",
+)  # fmt: skip
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)] if ordered else 0.0
+
+
+def timeline(cluster: Cluster, started_at: float) -> dict[str, Any]:
+    """Where the time went: for each stage of a document (sent to the hub, registered at B,
+    01 sent, 01 applied at A, accepted by B's clerk, 03 sent, 03 applied at A), when the
+    documents reached it counted from the workers' start (p10 / p50 / p90 / last, seconds) and
+    how long the hop from the previous stage took (median, p90)."""
+    merged: dict[str, dict[str, float]] = {}
+    for name in ("a", "b"):
+        code = cluster.installations[name].code
+        rows = cluster.harness(name, "timeline", "--code", code)["timeline"]
+        for message_id, stages in rows.items():
+            merged.setdefault(message_id, {}).update(stages)
+    summary: dict[str, Any] = {}
+    previous = ""
+    for stage in STAGES:
+        reached = [row[stage] - started_at for row in merged.values() if stage in row]
+        hops = [
+            row[stage] - row[previous]
+            for row in merged.values()
+            if previous and stage in row and previous in row
+        ]
+        summary[stage] = {
+            "n": len(reached),
+            "at": [round(_quantile(reached, q), 1) for q in (0.1, 0.5, 0.9, 1.0)],
+            "hop": [round(_quantile(hops, q), 2) for q in (0.5, 0.9)] if hops else None,
+        }
+        previous = stage
+    return summary
 
 
 def raw_limit(cluster: Cluster, docs: int, write: Write, threads: int = 4) -> dict[str, Any]:
@@ -203,5 +248,6 @@ def run(
         "big_attachment_s": round(big["seconds"], 1) if big else None,
     }
     write(json.dumps({"a": e2e["a"], "b": e2e["b"]}, ensure_ascii=False))
+    write(json.dumps({"timeline": e2e["timeline"]}))
     write(json.dumps(result, ensure_ascii=False))
     return result

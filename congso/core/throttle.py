@@ -2,9 +2,10 @@
 
 Public endpoints that anyone can call without signing in (registration, dossier lookup) count
 tries per client address and scope; beyond the limit they answer `rate_limited` (HTTP 429) and
-change nothing. One cache operation per try in the common case (`add` of a new window, else
-`incr`). With several processes the cache must be shared (Redis) for the limit to be global; the
-local-memory default limits each process separately.
+change nothing. One cache operation per try while a window is open (`incr`); the first try of a
+window also `add`s the counter. With several processes the cache must be shared
+(`CONGSO_CACHE_URL`, Redis) for the limit to be global; the local-memory default limits each
+process separately.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ def client_address(request: HttpRequest) -> str:
 def throttle_hit(scope: str, client: str, *, window_seconds: int) -> int:
     """Count one try of `client` in `scope`; the tries in the current window, this one included."""
     key = f"congso:throttle:{scope}:{client}"
-    if cache.add(key, 1, timeout=window_seconds):
-        return 1
-    try:
+    try:  # one cache operation while a window is open
         return int(cache.incr(key))
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=window_seconds)
-        return 1
+    except ValueError:  # no counter yet: this try opens the window, which expires with it
+        if cache.add(key, 1, timeout=window_seconds):
+            return 1
+        return int(cache.incr(key))  # another try opened it meanwhile
 
 
 def throttle_check(

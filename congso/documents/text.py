@@ -1,15 +1,8 @@
-"""Vietnamese text folding for diacritic-insensitive search ("cong van" finds "Công văn")."""
+"""Vietnamese text folding for the documents search index: `congso.core.text.fold`, re-exported
+so that callers keep importing it from here."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from congso.core.text import fold
 
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip tone and vowel marks, đ → d, collapse white space."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", stripped.lower()).strip()
+__all__ = ["fold"]

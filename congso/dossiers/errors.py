@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from congso.core.errors import Conflict, CongsoError, NotFound, PermissionDenied, ValidationFailed
+from congso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 
 class DossierNotFound(NotFound):
@@ -33,8 +33,3 @@ class ExtensionOnce(Conflict):
 
 class UploadRejected(ValidationFailed):
     code = "upload_invalid_type"
-
-
-class RateLimited(CongsoError):
-    code = "rate_limited"
-    http_status = 429

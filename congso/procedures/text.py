@@ -1,22 +1,11 @@
-"""Vietnamese text folding for diacritic-insensitive search (Django-free)."""
+"""Vietnamese text folding for diacritic-insensitive procedure search (Django-free); `fold` is
+`congso.core.text.fold`, re-exported so that callers keep importing it from here."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from congso.core.text import fold
 
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ → d) and collapse spaces.
-
-    >>> fold("Đăng ký  KẾT HÔN")
-    'dang ky ket hon'
-    """
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", text).strip()
+__all__ = ["fold", "search_text_for"]
 
 
 def search_text_for(name: str, code: str, national_code: str = "") -> str:

@@ -58,9 +58,11 @@ WALK_BUDGET = 10_000
 WALK_INDEXED = ("document_type_id", "status")
 # Facets of a common query may come from the newest WALK_BUDGET documents alone when they hold
 # at least this many matches (the counts then read "n+"); rarer queries are counted exactly. A
-# walk only samples when more candidates follow (`PostgresEngine.newest_matching`), and 50 of
-# 10,000 (0.5 %) means thousands of matches in such a corpus, far beyond FACET_CAP anyway.
-FACET_SAMPLE_MIN = 50
+# walk only samples when more candidates follow (`PostgresEngine.newest_matching`), and 25 of
+# the newest 5,000 (0.5 %) means thousands of matches in such a corpus, far beyond FACET_CAP.
+FACET_SAMPLE_MIN = 25
+# Facet counts need a sample, not a page: their walks read a half of WALK_BUDGET rows.
+FACET_WALK_SHARE = 2
 # A query whose rarest word (or selected facet value) the word statistics put in at most this
 # many rows goes to the full-text index at once: fetching and sorting that few rows is cheaper
 # than walking WALK_BUDGET of them (a số/ký hiệu, a phrase in a rare or empty type).
@@ -274,6 +276,7 @@ def _matching_rows(
     narrow: bool = False,
     pool: _Pool | None = None,
     after: tuple[datetime, int] | None = None,
+    budget: int | None = None,
 ) -> tuple[list[tuple[Any, ...]], bool]:
     """(id, *columns) of up to `limit` matches of group `kind` among `candidates` narrowed by
     the facet filters (except `without`), newest first; and whether that is the exact answer.
@@ -312,7 +315,7 @@ def _matching_rows(
             kind=kind,
             columns=columns,
             limit=limit,
-            budget=WALK_BUDGET,
+            budget=budget or WALK_BUDGET,
             narrowing=outside,
             count_candidates=narrow,
         )
@@ -365,6 +368,7 @@ def _facets(
             sample_from=FACET_SAMPLE_MIN,
             narrow=narrow,
             pool=pool,
+            budget=max(1, WALK_BUDGET // FACET_WALK_SHARE),
         )
 
     found, exact = rows_for(None, columns)

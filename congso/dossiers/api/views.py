@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -23,10 +22,11 @@ from rest_framework.views import APIView
 from congso.accounts.api.permissions import IsStaffMember
 from congso.accounts.api.request import request_staff, request_user
 from congso.core.errors import NotFound
+from congso.core.throttle import client_address, throttle_check
 from congso.dossiers import services
 from congso.dossiers.access import access_dossier_by_id, dossier_visible_to
 from congso.dossiers.api import serializers as s
-from congso.dossiers.errors import DossierNotFound, RateLimited
+from congso.dossiers.errors import DossierNotFound
 from congso.dossiers.models import DossierComponentFile, DossierEvent, DossierStep, ServiceCounter
 from congso.dossiers.selectors import (
     RELATION_PAGE,
@@ -135,24 +135,16 @@ class StepListApi(_RelationApi):
         return super().get_queryset().select_related("agency", "assignee", "sender", "sub_dossier")
 
 
-def client_ip(request: Request) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def rate_limit(request: Request, scope: str) -> None:
-    """A fixed-window counter per client IP in the Django cache; `rate_limited` (429) beyond.
-    One cache operation per request (`incr`); the first of a window also `add`s the key, which
-    expires with the window."""
-    limit = int(settings.DOSSIER_LOOKUP_RATE)
-    key = f"dossiers:{scope}:{client_ip(request)}"
-    try:
-        count = cache.incr(key)
-    except ValueError:  # no counter yet: this request opens the window
-        if cache.add(key, 1, timeout=int(settings.DOSSIER_LOOKUP_WINDOW_SECONDS)):
-            return
-        count = cache.incr(key)  # another request opened it meanwhile
-    if count > limit:
-        raise RateLimited("Bạn tra cứu quá nhiều lần; vui lòng thử lại sau ít phút.")
+    """Public endpoints: DOSSIER_LOOKUP_RATE tries per client address and window, then
+    `rate_limited` (429); one cache operation per try while the window is open."""
+    throttle_check(
+        f"dossiers-{scope}",
+        client_address(request),
+        limit=int(settings.DOSSIER_LOOKUP_RATE),
+        window_seconds=int(settings.DOSSIER_LOOKUP_WINDOW_SECONDS),
+        message="Bạn tra cứu quá nhiều lần; vui lòng thử lại sau ít phút.",
+    )
 
 
 class PublicLookupApi(APIView):

@@ -26,11 +26,12 @@ from congso.dossiers.constants import (
 from congso.dossiers.errors import DossierNotFound, StepForbidden
 from congso.dossiers.lookup import lookup_secret_hash, lookup_secret_new
 from congso.dossiers.models import Dossier, DossierComponentFile, Rating
-from congso.dossiers.services.clock import clock_resume
+from congso.dossiers.services.clock import clock_wait_end
 from congso.dossiers.services.codes import dossier_code_take
 from congso.dossiers.services.common import (
     audited_service,
     clean_text,
+    is_desk_of,
     is_staff,
     lock,
     record_event,
@@ -62,16 +63,8 @@ def _is_owner(actor: Any, dossier: Dossier) -> bool:
     return bool(getattr(actor, "pk", None)) and dossier.applicant_id == actor.pk
 
 
-def _is_desk_of(actor: Any, dossier: Dossier) -> bool:
-    return (
-        is_staff(actor)
-        and actor.agency_id == dossier.receiving_agency_id
-        and actor.has_role(Role.ONE_STOP_OFFICER)
-    )
-
-
 def _require_owner_or_desk(actor: Any, dossier: Dossier) -> None:
-    if _is_owner(actor, dossier) or _is_desk_of(actor, dossier):
+    if _is_owner(actor, dossier) or is_desk_of(actor, dossier):
         return
     raise DossierNotFound(dossier.pk)
 
@@ -172,6 +165,19 @@ def _add_file(
     row.file.save(checked.name, ContentFile(checked.data), save=False)
     row.save()
     return row
+
+
+def _add_files(
+    *, actor: Any, dossier: Dossier, pairs: list[tuple[str, Any]], is_supplement: bool
+) -> None:
+    for code, uploaded in pairs:
+        _add_file(
+            actor=actor,
+            dossier=dossier,
+            component_code=code,
+            uploaded=uploaded,
+            is_supplement=is_supplement,
+        )
 
 
 def _pairs(files: Files | None) -> list[tuple[str, Any]]:
@@ -341,14 +347,7 @@ def dossier_counter_create(
         )
     secret = _issue_code_and_secret(dossier, now)
     dossier.save()
-    for code, uploaded in _pairs(files):
-        _add_file(
-            actor=desk_officer,
-            dossier=dossier,
-            component_code=code,
-            uploaded=uploaded,
-            is_supplement=False,
-        )
+    _add_files(actor=desk_officer, dossier=dossier, pairs=_pairs(files), is_supplement=False)
     record_event(
         dossier=dossier,
         kind=EventKind.COUNTER_CREATED,
@@ -372,22 +371,14 @@ def dossier_supplement_submit(actor: Any, dossier: Dossier, files: Files) -> Dos
         raise ValidationFailed(
             _("Chưa có tệp bổ sung nào."), code="dossier_supplement_empty", field="files"
         )
-    for code, uploaded in pairs:
-        _add_file(
-            actor=actor, dossier=current, component_code=code, uploaded=uploaded, is_supplement=True
-        )
-    now = timezone.now()
-    change = clock_resume(current, now=now)
-    current.status = current.status_before_pause or DossierStatus.SUBMITTED
-    current.status_before_pause = ""
-    current.save()
-    record_event(
-        dossier=current,
-        kind=EventKind.SUPPLEMENTED,
+    _add_files(actor=actor, dossier=current, pairs=pairs, is_supplement=True)
+    clock_wait_end(
+        current,
+        fallback=DossierStatus.SUBMITTED,
         actor=actor,
+        kind=EventKind.SUPPLEMENTED,
         action=DossierAction.SUPPLEMENTED,
-        data={**change, "files": [code for code, _file in pairs]},
-        at=now,
+        data={"files": [code for code, _file in pairs]},
     )
     return current
 

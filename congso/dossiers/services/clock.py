@@ -1,4 +1,5 @@
-"""Pausing and resuming the legal clock of a dossier and its open sub-dossiers (Mẫu 02)."""
+"""Pausing and resuming the legal clock of a dossier and its open sub-dossiers (Mẫu 02, financial
+obligations)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from congso.dossiers import deadlines
+from congso.dossiers.constants import CLOCK_RUNNING
 from congso.dossiers.models import Dossier, DossierStep
+from congso.dossiers.services.common import record_event
 
 
 def _family(dossier: Dossier) -> list[Dossier]:
@@ -77,3 +82,41 @@ def clock_resume(dossier: Dossier, *, now: datetime) -> dict[str, Any]:
         "old_legal_due_at": before["legal_due_at"],
         "new_legal_due_at": dossier.legal_due_at,
     }
+
+
+def clock_wait(
+    dossier: Dossier, *, status: str, actor: Any, kind: str, action: str, data: dict[str, Any]
+) -> None:
+    """The dossier waits for the applicant (Mẫu 02 papers, a fee): it keeps the status to come
+    back to, its clock pauses if it runs, it takes `status`; the event records `data` and the
+    `paused_at` of the wait."""
+    now = timezone.now()
+    dossier.status_before_pause = dossier.status
+    if dossier.status in CLOCK_RUNNING:
+        clock_pause(dossier, now=now)
+    dossier.status = status
+    dossier.save()
+    record_event(
+        dossier=dossier,
+        kind=kind,
+        actor=actor,
+        action=action,
+        data={**data, "paused_at": dossier.paused_at},
+        at=now,
+    )
+
+
+def clock_wait_end(
+    dossier: Dossier, *, fallback: str, actor: Any, kind: str, action: str, data: dict[str, Any]
+) -> None:
+    """What the dossier waited for arrived: the clock resumes (`clock_resume`), the dossier is
+    back in its status from before the wait (else `fallback`); the event records what the resume
+    changed, then `data`."""
+    now = timezone.now()
+    change = clock_resume(dossier, now=now)
+    dossier.status = dossier.status_before_pause or fallback
+    dossier.status_before_pause = ""
+    dossier.save()
+    record_event(
+        dossier=dossier, kind=kind, actor=actor, action=action, data={**change, **data}, at=now
+    )

@@ -94,13 +94,18 @@ def clean_text(value: str | None, *, field: str, required: bool, max_length: int
     return text
 
 
-def require_desk(officer: Any, dossier: Dossier) -> None:
-    """Desk officers (cán bộ một cửa) of the receiving agency receive, refuse and return."""
-    if not (
+def is_desk_of(officer: Any, dossier: Dossier) -> bool:
+    """A desk officer (cán bộ một cửa) of the dossier's receiving agency."""
+    return (
         is_staff(officer)
         and officer.agency_id == dossier.receiving_agency_id
         and officer.has_role(Role.ONE_STOP_OFFICER)
-    ):
+    )
+
+
+def require_desk(officer: Any, dossier: Dossier) -> None:
+    """Desk officers (cán bộ một cửa) of the receiving agency receive, refuse and return."""
+    if not is_desk_of(officer, dossier):
         raise StepForbidden(
             _(
                 "Chỉ cán bộ Bộ phận Một cửa của cơ quan tiếp nhận hồ sơ "
@@ -116,6 +121,21 @@ def open_step(dossier: Dossier) -> DossierStep | None:
         .order_by("-received_at", "-pk")
         .first()
     )
+
+
+def is_handler(officer: Any, dossier: Dossier) -> bool:
+    """The agency holding the open step, or the receiving agency's staff (Mẫu 02, 04, financial
+    obligations, stopping). Reads (and locks) the open step."""
+    step = open_step(dossier)
+    holds = step is not None and is_staff(officer) and officer.agency_id == step.agency_id
+    desk = is_staff(officer) and officer.agency_id == dossier.receiving_agency_id
+    return holds or desk
+
+
+def require_handler(officer: Any, dossier: Dossier, message: str) -> None:
+    """`is_handler`, else `dossier_step_forbidden` with `message`."""
+    if not is_handler(officer, dossier):
+        raise StepForbidden(message)
 
 
 def require_step_holder(officer: Any, dossier: Dossier, step: DossierStep | None) -> DossierStep:

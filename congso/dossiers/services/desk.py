@@ -21,16 +21,16 @@ from congso.dossiers.constants import (
 )
 from congso.dossiers.errors import ExtensionOnce, StepForbidden
 from congso.dossiers.models import Dossier
-from congso.dossiers.services.clock import clock_pause
+from congso.dossiers.services.clock import clock_wait
 from congso.dossiers.services.codes import register_number_take
 from congso.dossiers.services.common import (
     audited_service,
     clean_text,
-    is_staff,
+    is_handler,
     lock,
-    open_step,
     record_event,
     require_desk,
+    require_handler,
     require_status,
 )
 from congso.dossiers.services.steps import next_process_step, open_step_for
@@ -115,9 +115,7 @@ def _may_request_supplement(officer: Any, dossier: Dossier) -> bool:
         except StepForbidden:
             return False
         return True
-    step = open_step(dossier)
-    desk = is_staff(officer) and officer.agency_id == dossier.receiving_agency_id
-    return desk or (step is not None and is_staff(officer) and officer.agency_id == step.agency_id)
+    return is_handler(officer, dossier)
 
 
 @audited_service
@@ -134,19 +132,13 @@ def dossier_supplement_request(
         raise StepForbidden(_("Bạn không giữ hồ sơ này nên không yêu cầu bổ sung được."))
     listed = _items(items)
     text = clean_text(reason, field="reason", required=True)
-    now = timezone.now()
-    current.status_before_pause = current.status
-    if current.status in CLOCK_RUNNING:
-        clock_pause(current, now=now)
-    current.status = DossierStatus.SUPPLEMENT_REQUESTED
-    current.save()
-    record_event(
-        dossier=current,
-        kind=EventKind.SUPPLEMENT_REQUESTED,
+    clock_wait(
+        current,
+        status=DossierStatus.SUPPLEMENT_REQUESTED,
         actor=officer,
+        kind=EventKind.SUPPLEMENT_REQUESTED,
         action=DossierAction.SUPPLEMENT_REQUESTED,
-        data={"items": listed, "reason": text, "paused_at": current.paused_at},
-        at=now,
+        data={"items": listed, "reason": text},
     )
     return current
 
@@ -187,11 +179,7 @@ def dossier_extend(
 ) -> Dossier:
     """Mẫu 04: apologise and set a new return date — at most once (NĐ 107/2021) [C]."""
     current = lock(dossier)
-    step = open_step(current)
-    holds = step is not None and is_staff(officer) and officer.agency_id == step.agency_id
-    desk = is_staff(officer) and officer.agency_id == current.receiving_agency_id
-    if not (holds or desk):
-        raise StepForbidden(_("Chỉ cơ quan đang giải quyết hồ sơ mới gia hạn được."))
+    require_handler(officer, current, _("Chỉ cơ quan đang giải quyết hồ sơ mới gia hạn được."))
     require_status(current, *CLOCK_RUNNING)
     if current.extended_due_at is not None:
         raise ExtensionOnce(_("Hồ sơ đã được gia hạn một lần; không gia hạn lần thứ hai."))

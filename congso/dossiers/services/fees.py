@@ -12,21 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.core.errors import ValidationFailed
 from congso.dossiers.constants import CLOCK_RUNNING, DossierAction, DossierStatus, EventKind
 from congso.dossiers.errors import DossierNotFound, StepForbidden
 from congso.dossiers.models import Dossier
-from congso.dossiers.services.clock import clock_pause, clock_resume
+from congso.dossiers.services.clock import clock_wait, clock_wait_end
 from congso.dossiers.services.common import (
     audited_service,
     clean_text,
     is_staff,
     lock,
-    open_step,
-    record_event,
+    require_handler,
     require_status,
 )
 
@@ -65,16 +63,13 @@ def fee_request_open(dossier: Dossier) -> FeeRequest | None:
     )
 
 
-def require_handler(officer: Any, dossier: Dossier, message: str = "") -> None:
+def _require_fee_handler(officer: Any, dossier: Dossier) -> None:
     """The agency holding the open step, or the receiving agency's staff (as for Mẫu 02, 04)."""
-    step = open_step(dossier)
-    holds = step is not None and is_staff(officer) and officer.agency_id == step.agency_id
-    desk = is_staff(officer) and officer.agency_id == dossier.receiving_agency_id
-    if not (holds or desk):
-        raise StepForbidden(
-            message
-            or _("Chỉ cơ quan đang giải quyết hồ sơ mới yêu cầu hoặc xác nhận nghĩa vụ tài chính.")
-        )
+    require_handler(
+        officer,
+        dossier,
+        _("Chỉ cơ quan đang giải quyết hồ sơ mới yêu cầu hoặc xác nhận nghĩa vụ tài chính."),
+    )
 
 
 def _amount(value: Any) -> int:
@@ -104,21 +99,16 @@ def dossier_fee_request(officer: Any, dossier: Dossier, amount: int, reason: str
     if current.parent_id is not None:
         raise StepForbidden(_("Yêu cầu nghĩa vụ tài chính qua hồ sơ gốc của hồ sơ liên thông."))
     require_status(current, *CLOCK_RUNNING)
-    require_handler(officer, current)
+    _require_fee_handler(officer, current)
     value = _amount(amount)
     text = clean_text(reason, field="reason", required=True)
-    now = timezone.now()
-    current.status_before_pause = current.status
-    clock_pause(current, now=now)
-    current.status = DossierStatus.FEE_REQUESTED
-    current.save()
-    record_event(
-        dossier=current,
-        kind=EventKind.FEE_REQUESTED,
+    clock_wait(
+        current,
+        status=DossierStatus.FEE_REQUESTED,
         actor=officer,
+        kind=EventKind.FEE_REQUESTED,
         action=DossierAction.FEE_REQUESTED,
-        data={"amount": value, "reason": text, "paused_at": current.paused_at},
-        at=now,
+        data={"amount": value, "reason": text},
     )
     return current
 
@@ -139,28 +129,22 @@ def dossier_fee_paid(actor: Any, dossier: Dossier, payment_reference: str) -> Do
             raise StepForbidden(
                 _("Việc nộp tiền được ghi nhận qua cổng thanh toán hoặc cán bộ giải quyết.")
             )
-        require_handler(actor, current)
+        _require_fee_handler(actor, current)
     require_status(current, DossierStatus.FEE_REQUESTED)
     reference = clean_text(
         payment_reference, field="payment_reference", required=True, max_length=MAX_REFERENCE
     )
     request = fee_request_open(current)
-    now = timezone.now()
-    change = clock_resume(current, now=now)
-    current.status = current.status_before_pause or DossierStatus.PROCESSING
-    current.status_before_pause = ""
-    current.save()
-    record_event(
-        dossier=current,
-        kind=EventKind.FEE_PAID,
+    clock_wait_end(
+        current,
+        fallback=DossierStatus.PROCESSING,
         actor=actor,
+        kind=EventKind.FEE_PAID,
         action=DossierAction.FEE_PAID,
         data={
-            **change,
             "payment_reference": reference,
             "amount": request.amount if request else None,
             "request_id": request.request_id if request else None,
         },
-        at=now,
     )
     return current

@@ -17,9 +17,9 @@ from congso.dossiers.services.common import (
     clean_text,
     lock,
     record_event,
+    require_handler,
     require_status,
 )
-from congso.dossiers.services.fees import require_handler
 
 #: A dossier can be stopped once received and until its result exists.
 STOPPABLE = (

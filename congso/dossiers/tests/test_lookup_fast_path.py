@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from congso.audit.models import AuditEntry
+from congso.core import throttle
 from congso.dossiers import services
-from congso.dossiers.api import views
 from congso.dossiers.constants import DossierStatus
 from congso.dossiers.selectors import dossier_public_status
 from congso.dossiers.tests.conftest import pdf_upload
@@ -70,14 +70,14 @@ def test_rate_limit_costs_one_cache_operation(settings: Any, monkeypatch: Any) -
     client = APIClient()
     client.get(LOOKUP, {"code": "X", "secret": "Y"}, REMOTE_ADDR="10.0.0.9")
     calls: list[str] = []
-    real = views.cache
+    real = throttle.cache
 
     class Counting:
         def __getattr__(self, name: str) -> Any:
             calls.append(name)
             return getattr(real, name)
 
-    monkeypatch.setattr(views, "cache", Counting())
+    monkeypatch.setattr(throttle, "cache", Counting())
     # when
     response = client.get(LOOKUP, {"code": "X", "secret": "Y"}, REMOTE_ADDR="10.0.0.9")
     # then: one `incr`, nothing else

@@ -221,3 +221,42 @@ def counts(*, code: str, peer_code: str) -> dict[str, Any]:
         "incidents": _grouped(ExchangeIncident.objects.all(), "code"),
         "sent_ok": outbox.filter(status=OutboxStatus.SENT).count(),
     }
+
+
+def timeline(*, code: str) -> dict[str, dict[str, float]]:
+    """Per hub message id of a document package, the epoch seconds of each stage this
+    installation saw (the benchmark's timeline): as sender, the outbox row written ("created"),
+    sent to the hub ("sent"), statuses 01 / 03 applied ("applied_01", "applied_03"); as
+    receiver, registered ("registered", 01 queued in the same transaction), 01 sent
+    ("sent_01"), accepted by the clerk ("accepted", 03 queued), 03 sent ("sent_03")."""
+    rows: dict[str, dict[str, float]] = {}
+
+    def put(message_id: str, stage: str, at: Any) -> None:
+        if message_id and at is not None:
+            rows.setdefault(message_id, {})[stage] = at.timestamp()
+
+    outbox = OutboxMessage.objects.filter(document__agency__code_qcvn102=code)
+    by_recipient: dict[int, str] = {}
+    for recipient_id, hub_id, created, sent in outbox.values_list(
+        "recipient_id", "hub_message_id", "created_at", "sent_at"
+    ):
+        by_recipient[recipient_id] = hub_id
+        put(hub_id, "created", created)
+        put(hub_id, "sent", sent)
+    applied = AuditEntry.objects.filter(action=ExchangeAction.STATUS_APPLIED)
+    for data, at in applied.values_list("data", "occurred_at").iterator():
+        hub_id = by_recipient.get(int(data.get("recipient_id") or 0), "")
+        stage = f"applied_{data.get('status_code')}"
+        if hub_id and stage not in rows.get(hub_id, {}):
+            put(hub_id, stage, at)
+    receipts = ExchangeReceipt.objects.filter(recipient_code=code)
+    for hub_id, created in receipts.values_list("hub_message_id", "created_at"):
+        put(hub_id, "registered", created)
+    replies = StatusMessage.objects.filter(from_code=code, receipt__isnull=False)
+    for hub_id, status, queued, sent in replies.values_list(
+        "receipt__hub_message_id", "status_code", "occurred_at", "sent_at"
+    ):
+        if status == "03":
+            put(hub_id, "accepted", queued)
+        put(hub_id, f"sent_{status}", sent)
+    return rows

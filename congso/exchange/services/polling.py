@@ -74,13 +74,31 @@ def member_poll(
             while True:
                 items = lister(limit=limit)
                 outcomes = [_take_claimed(transport, item, status=status) for item in items]
+                if not status and items:
+                    # the 01s this page queued (and the clerk's replies) leave now, not when a
+                    # pool process is free for their tasks (claimed: sent once)
+                    member_statuses_send(transport=transport)
                 counter.update(outcome for outcome in outcomes if outcome != BUSY)
                 progress = any(outcome != BUSY for outcome in outcomes)
                 if len(items) < limit or "retry" in outcomes or not progress:
                     break
+        member_statuses_send(transport=transport)
     except TransportError as exc:
         result.errors.append(f"{transport.member_code}: {exc.message}")
     return result
+
+
+def member_statuses_send(*, transport: Transport, limit: int = 500) -> int:
+    """Send the replies of `transport`'s member that are due, through `transport` (one HTTP
+    connection's worth of calls); each row is claimed, so a send task or the sweep holding it
+    is left alone. Returns how many were sent."""
+    from congso.exchange.services.statuses import status_message_send
+
+    due = status_due_ids(limit=limit, from_code=transport.member_code)
+    return sum(
+        status_message_send(status_id=pk, transport=transport) == StatusMessageState.SENT
+        for pk in due
+    )
 
 
 def exchange_poll_all() -> PollResult:
@@ -102,11 +120,13 @@ def exchange_poll_all() -> PollResult:
     return result
 
 
-def status_due_ids(*, limit: int = 500) -> list[int]:
+def status_due_ids(*, limit: int = 500, from_code: str | None = None) -> list[int]:
     now = timezone.now()
+    pending = StatusMessage.objects.filter(state=StatusMessageState.PENDING)
+    if from_code is not None:
+        pending = pending.filter(from_code=from_code)
     return list(
-        StatusMessage.objects.filter(state=StatusMessageState.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("occurred_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

@@ -59,7 +59,7 @@ def revoke_package_receive(
     reason = (package.business.reason or "").strip()[:MAX_REASON]
     with transaction.atomic():
         receipt = (
-            ExchangeReceipt.objects.select_for_update()
+            ExchangeReceipt.objects.select_for_update(of=("self",))  # not the agency row
             .select_related("incoming_document__agency")
             .filter(
                 sender_code=sender, document_id=document_id, recipient_code=transport.member_code

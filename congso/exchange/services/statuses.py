@@ -150,8 +150,11 @@ def revoke_status_queue(
 def incoming_state_listener(document_id: int, new_state: str) -> None:
     """documents.hooks listener: an incoming document changed state inside the current
     transaction; if it came through the hub, its sender hears the new status code."""
+    # FOR UPDATE OF the receipt only: a plain FOR UPDATE over the join would also lock the
+    # agency row, which every registration's foreign-key check needs (FOR KEY SHARE) while it
+    # holds the audit chain head — a deadlock with the clerk's acceptance (benchmarks.md)
     receipt = (
-        ExchangeReceipt.objects.select_for_update()
+        ExchangeReceipt.objects.select_for_update(of=("self",))
         .select_related("incoming_document__agency")
         .filter(incoming_document_id=document_id)
         .first()

@@ -36,6 +36,8 @@ class Command(BaseCommand):
         counts = steps.add_parser("counts", help="Đếm gói tin, trạng thái, văn bản đến.")
         counts.add_argument("--code", required=True)
         counts.add_argument("--peer", required=True)
+        timeline = steps.add_parser("timeline", help="Mốc thời gian của từng gói tin.")
+        timeline.add_argument("--code", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from congso.exchange.reliability import harness
@@ -74,6 +76,8 @@ class Command(BaseCommand):
             else:
                 done = harness.received_accept(code=options["code"])
             result = {"accepted": done}
+        elif step == "timeline":
+            result = {"timeline": harness.timeline(code=options["code"])}
         else:
             result = harness.counts(code=options["code"], peer_code=options["peer"])
         result["seconds"] = round(time.monotonic() - started, 3)
