@@ -9,7 +9,8 @@ test (congso/exchange/reliability/cluster.py).
    A signs (XMLDSig) and sends each package, the hub checks and stores it, B registers it and
    answers 01, B's clerk accepts it (03), the hub relays both, A applies them. It stops when
    every recipient row of A shows 03. Lost = rows without 03; duplicated = extra receipts or
-   incoming documents at B.
+   incoming documents at B. Then the timeline of every document (`timeline`): when each stage
+   was reached, read from both databases (harness `timeline` step).
 2. Raw limit of the same path: the hub restarted with HUB_REQUIRE_XML_SIGNATURE off, N unsigned
    packages posted straight to it by 4 threads (no platform, no broker).
 3. Large attachment: one document with a 200 MB PDF attachment sent A → hub → B while the RSS of

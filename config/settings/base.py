@@ -284,6 +284,9 @@ EXCHANGE_SPOOL_DIR = env_str("EXCHANGE_SPOOL_DIR", str(VAR_DIR / "exchange" / "s
 )
 # Beat: how often (s) to poll the hub and sweep the outboxes.
 EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 30)
+# Items per page asked of the hub; polls of one member that may run at once (docs/exchange.md).
+EXCHANGE_POLL_BATCH = env_int("EXCHANGE_POLL_BATCH", 100)
+EXCHANGE_POLL_WORKERS = env_int("EXCHANGE_POLL_WORKERS", 2)
 CELERY_BEAT_SCHEDULE["exchange-poll"] = {
     "task": "exchange.tasks.exchange_poll",
     "schedule": float(EXCHANGE_POLL_SECONDS),

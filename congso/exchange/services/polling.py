@@ -5,11 +5,13 @@ whose worker died mid-send)."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -57,6 +59,61 @@ def _take_claimed(transport: Transport, item: ReceivedItem, *, status: bool) -> 
         return _take(transport, item, status=status)
 
 
+class _Replies:
+    """Sends the member's due replies (the 01s a poll's registrations queue, the clerk's 03s)
+    while the poll goes on: from a thread of its own with its own database connection, woken
+    after each package, so the poll does not wait for the hub to take each reply and the
+    replies do not wait for a free pool process (their Celery tasks find them sent). Each
+    reply is claimed, so nothing is sent twice. Inside a transaction (tests) or on SQLite the
+    replies are sent in line after each package instead; the rest at the end of the poll."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.wake = threading.Event()
+        self.done = False
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Replies:
+        return self
+
+    def poke(self) -> None:
+        if self.thread is None:
+            if connection.vendor != "postgresql" or connection.in_atomic_block:
+                member_statuses_send(transport=self.transport)
+                return
+            self.thread = threading.Thread(target=self._run, name="exchange-replies", daemon=True)
+            self.thread.start()
+        self.wake.set()
+
+    def _send(self) -> None:
+        try:
+            member_statuses_send(transport=self.transport)
+        except Exception:  # the sweep sends what is left; the poll must go on
+            logger.exception(
+                "exchange: sending the replies of %s failed", self.transport.member_code
+            )
+
+    def _run(self) -> None:
+        try:
+            while True:
+                self.wake.wait(timeout=1.0)
+                self.wake.clear()
+                last = self.done
+                self._send()
+                if last:
+                    return
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is None:
+            member_statuses_send(transport=self.transport)
+            return
+        self.done = True
+        self.wake.set()
+        self.thread.join()
+
+
 def member_poll(
     *, transport: Transport, limit: int | None = None, result: PollResult | None = None
 ) -> PollResult:
@@ -65,33 +122,36 @@ def member_poll(
     with an item left for later ("retry"), or where every item was taken by another poll,
     ends the round, so the poll always terminates."""
     result = result or PollResult()
-    limit = limit or int(getattr(settings, "EXCHANGE_POLL_BATCH", 100))
+    limit = limit or int(settings.EXCHANGE_POLL_BATCH)
     try:
-        for status, lister, counter in (
-            (False, transport.list_received, result.packages),
-            (True, transport.list_statuses, result.statuses),
-        ):
-            while True:
-                items = lister(limit=limit)
-                outcomes = [_take_claimed(transport, item, status=status) for item in items]
-                if not status and items:
-                    # the 01s this page queued (and the clerk's replies) leave now, not when a
-                    # pool process is free for their tasks (claimed: sent once)
-                    member_statuses_send(transport=transport)
-                counter.update(outcome for outcome in outcomes if outcome != BUSY)
-                progress = any(outcome != BUSY for outcome in outcomes)
-                if len(items) < limit or "retry" in outcomes or not progress:
-                    break
-        member_statuses_send(transport=transport)
+        with _Replies(transport) as replies:
+            _poll_rounds(transport, limit, result, replies)
     except TransportError as exc:
         result.errors.append(f"{transport.member_code}: {exc.message}")
     return result
 
 
+def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: _Replies) -> None:
+    for status, lister, counter in (
+        (False, transport.list_received, result.packages),
+        (True, transport.list_statuses, result.statuses),
+    ):
+        while True:
+            items = lister(limit=limit)
+            outcomes = []
+            for item in items:
+                outcomes.append(_take_claimed(transport, item, status=status))
+                if not status:
+                    replies.poke()
+            counter.update(outcome for outcome in outcomes if outcome != BUSY)
+            progress = any(outcome != BUSY for outcome in outcomes)
+            if len(items) < limit or "retry" in outcomes or not progress:
+                break
+
+
 def member_statuses_send(*, transport: Transport, limit: int = 500) -> int:
-    """Send the replies of `transport`'s member that are due, through `transport` (one HTTP
-    connection's worth of calls); each row is claimed, so a send task or the sweep holding it
-    is left alone. Returns how many were sent."""
+    """Send the replies of `transport`'s member that are due, through `transport`; each row is
+    claimed, so a send task or the sweep holding it is left alone. Returns how many were sent."""
     from congso.exchange.services.statuses import status_message_send
 
     due = status_due_ids(limit=limit, from_code=transport.member_code)
@@ -108,7 +168,7 @@ def exchange_poll_all() -> PollResult:
     result = PollResult()
     if not config.is_enabled():
         return result
-    slots = max(int(getattr(settings, "EXCHANGE_POLL_WORKERS", 2)), 1)
+    slots = max(int(settings.EXCHANGE_POLL_WORKERS), 1)
     for code in config.member_codes():
         with ExitStack() as stack:
             if not any(

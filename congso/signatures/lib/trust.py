@@ -165,13 +165,19 @@ class RevinfoCache:
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
+        # One answer per subject: per certificate (OCSP CertID) or per issuer (CRL), the newest.
+        # Keyed by the bytes themselves, every validation that fetched again added its answers
+        # and the list handed to each new context grew without bound (measured: 3 more per
+        # validation, 24 → 12 validations/s after 100).
         self._items: dict[bytes, tuple[str, bytes, datetime]] = {}
+        self._issued: dict[bytes, datetime] = {}
         self._lock = threading.Lock()
 
     def known(self) -> tuple[list[bytes], list[bytes]]:
         now = datetime.now(UTC)
         with self._lock:
             self._items = {k: v for k, v in self._items.items() if v[2] > now}
+            self._issued = {k: v for k, v in self._issued.items() if k in self._items}
             crls = [der for kind, der, _ in self._items.values() if kind == "crl"]
             ocsps = [der for kind, der, _ in self._items.values() if kind == "ocsp"]
         return crls, ocsps
@@ -179,26 +185,35 @@ class RevinfoCache:
     def absorb(self, context: ValidationContext) -> None:
         now = datetime.now(UTC)
         limit = now + timedelta(seconds=self.ttl)
-        found: list[tuple[str, bytes, datetime]] = []
+        found: list[tuple[bytes, str, bytes, datetime, datetime]] = []
         for item in context.crls:
-            next_update = item["tbs_cert_list"]["next_update"].native
-            found.append(("crl", item.dump(), min(limit, next_update or limit)))
+            tbs = item["tbs_cert_list"]
+            next_update = tbs["next_update"].native
+            subject = b"crl" + tbs["issuer"].dump()
+            issued = tbs["this_update"].native
+            found.append((subject, "crl", item.dump(), min(limit, next_update or limit), issued))
         for response in context.ocsps:
             try:
                 basic = response["response_bytes"]["response"].parsed
                 single = basic["tbs_response_data"]["responses"][0]
                 next_update = single["next_update"].native
+                subject = b"ocsp" + single["cert_id"].dump()
+                issued = single["this_update"].native
             except (KeyError, IndexError, TypeError, ValueError):
                 continue
-            found.append(("ocsp", response.dump(), min(limit, next_update or limit)))
+            expires = min(limit, next_update or limit)
+            found.append((subject, "ocsp", response.dump(), expires, issued))
         with self._lock:
-            for kind, der, expires in found:
-                if expires > now:
-                    self._items[hashlib.sha256(der).digest()] = (kind, der, expires)
+            for subject, kind, der, expires, issued in found:
+                key = hashlib.sha256(subject).digest()
+                if expires > now and issued >= self._issued.get(key, issued):
+                    self._items[key] = (kind, der, expires)
+                    self._issued[key] = issued
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._issued.clear()
 
 
 def validation_context(

@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(
-            dest="subject", required=True, metavar="documents|signatures|exchange"
+            dest="subject", required=True, metavar="documents|signatures|exchange|services"
         )
         documents = commands.add_parser("documents", help="Văn bản đến/đi: vào sổ, tìm kiếm.")
         documents.add_argument("--docs", type=_positive, default=10_000)
@@ -55,12 +55,21 @@ class Command(BaseCommand):
         services.add_argument("--workers", type=_positive, default=2)
         services.add_argument("--threads", type=_positive, default=4)
         services.add_argument("--submissions", type=_positive, default=200)
+        services.add_argument("--reuse", action="store_true", help="đo lại trên dữ liệu đã sinh")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from congso.documents.bench import Progress, run
 
         if options["subject"] == "services":
-            names = ("dossiers", "duration", "connections", "workers", "threads", "submissions")
+            names = (
+                "dossiers",
+                "duration",
+                "connections",
+                "workers",
+                "threads",
+                "submissions",
+                "reuse",
+            )
             call_command(
                 "bench_services",
                 **{name: options[name] for name in names},
