@@ -90,7 +90,7 @@ def _bench_plain_sign(ctx: dict[str, Any], docs: int) -> float:
         )
         pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=tsa, stamp_style=style)
         writer = IncrementalPdfFileWriter(BytesIO(data))
-        return pdf_signer.sign_pdf(  # type: ignore[no-any-return]
+        return pdf_signer.sign_pdf(
             writer, existing_fields_only=True, bytes_reserved=32768
         ).getvalue()
 
