@@ -61,8 +61,11 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run([CONGSO, "hub", *args], env=env, check=True, capture_output=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def running_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A fresh hub process per test: the database is emptied between transactional tests, so
+    document numbers (and DocumentIds) repeat, and a hub that outlived a test would rightly answer
+    a repeated package or status as the earlier delivery."""
     var = tmp_path_factory.mktemp("hub-var")
     keys = var / "keys"
     env = _hub_env(var)
@@ -189,11 +192,8 @@ def test_a_wrong_key_is_refused_as_unauthenticated(
 def test_revoke_through_the_real_hub_brings_15_back_to_the_sender(
     real_hub: dict[str, Any], issue_to: Callable[..., Any], agency_b: Any, clerk_a: Any
 ) -> None:
-    # given a document of A that B registered through the hub (01 sent). The hub lives for the
-    # module while the database is emptied between tests, so an earlier test's document has the
-    # same DocumentId: its own subject makes this package new to the hub (the same bytes again
-    # would be answered as the earlier delivery, rightly).
-    document = issue_to(B_CODE, subject="Về việc thu hồi văn bản ban hành nhầm (kiểm thử)")
+    # given a document of A that B registered through the hub (01 sent)
+    document = issue_to(B_CODE)
     message = OutboxMessage.objects.select_related("recipient").get(document=document)
     assert message.status == OutboxStatus.SENT, message.last_error
     first = member_poll(transport=_client(real_hub, B_CODE))
