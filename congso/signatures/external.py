@@ -24,18 +24,16 @@ from django.utils.translation import gettext as _
 
 from congso.accounts.models import User
 from congso.audit.services import audit_record
-from congso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from congso.core.identity import Role
+from congso.core.errors import Conflict, PermissionDenied, ValidationFailed
 from congso.signatures import conf
 from congso.signatures.constants import SignaturesAuditAction
-from congso.signatures.errors import SigningKeyNotFound, SigningRefusedError
+from congso.signatures.errors import SigningRefusedError
 from congso.signatures.lib import appearance, images, signing
 from congso.signatures.lib.external import PreparedSignature
 from congso.signatures.lib.external import finish_external_signature as _finish
 from congso.signatures.lib.external import prepare_external_signature as _prepare
-from congso.signatures.models import ExternalSigningSession, SigningKey
-from congso.signatures.selectors import signing_key_for_agency, signing_key_for_person
-from congso.signatures.services import _signing_record
+from congso.signatures.models import ExternalSigningSession
+from congso.signatures.services import signing_key_of, signing_record_write
 
 SESSION_SECONDS = 600
 
@@ -55,20 +53,6 @@ def _certificate(data: bytes) -> asn1_x509.Certificate:
     return certificate
 
 
-def _key_for(actor: User, *, as_agency: bool) -> SigningKey:
-    if as_agency:
-        if not actor.has_role(Role.CLERK) or actor.agency_id is None:
-            raise PermissionDenied(
-                _("Chỉ văn thư của cơ quan được ký số của cơ quan."), code="clerk_only"
-            )
-        key = signing_key_for_agency(agency_id=actor.agency_id)
-    else:
-        key = signing_key_for_person(user=actor)
-    if key is None:
-        raise SigningKeyNotFound()
-    return key
-
-
 @transaction.atomic
 def external_signing_prepare(
     *,
@@ -79,7 +63,7 @@ def external_signing_prepare(
     document_ref: str = "",
 ) -> ExternalSigningSession:
     """Prepare `pdf` for the certificate the device offers; what to sign is in the session."""
-    key = _key_for(actor, as_agency=as_agency)
+    key = signing_key_of(actor, as_agency=as_agency)
     cert = _certificate(certificate)
     if not key.certificate_sha256 or cert.sha256.hex() != key.certificate_sha256.lower():
         raise PermissionDenied(
@@ -89,12 +73,10 @@ def external_signing_prepare(
     config = conf.signing_config()
     if as_agency:
         field_name = signing.ORGANISATION_FIELD
-        if signing.PERSON_FIELD not in signing.signed_field_names(pdf):
-            raise SigningRefusedError(
-                _("Văn bản chưa có chữ ký số của người có thẩm quyền; văn thư chưa được ký số của "
-                  "cơ quan (Nghị định 30/2020/NĐ-CP, Điều 32)."),
-                code="person_signature_missing",
-            )  # fmt: skip
+        try:
+            signing.require_person_signature(pdf)
+        except signing.SigningRefused as exc:
+            raise SigningRefusedError(exc.message, code=exc.code) from None
         style = appearance.image_style(bytes(key.image) or images.seal_png())
     else:
         field_name = signing.PERSON_FIELD
@@ -129,20 +111,11 @@ def external_signing_prepare(
     return session
 
 
-def external_session_for(*, actor: User, session_id: uuid.UUID) -> ExternalSigningSession:
-    """Only the person who started a session may finish it; others see it as missing."""
-    session = ExternalSigningSession.objects.select_related("key").filter(pk=session_id).first()
-    if session is None or session.actor_id != actor.pk:
-        raise NotFound(_("Không tìm thấy phiên ký."), code="external_session_not_found")
-    return session
-
-
 def external_signing_finish(
     *, actor: User, session: ExternalSigningSession, signature_value: str
 ) -> bytes:
-    """Embed the device's signature value (base64) after checking it against the certificate."""
-    if session.actor_id != actor.pk:
-        raise NotFound(_("Không tìm thấy phiên ký."), code="external_session_not_found")
+    """Embed the device's signature value (base64) after checking it against the certificate.
+    `session` comes from `access.access_external_session_by_id` (only its signer finishes it)."""
     if session.finished_at is not None:
         raise Conflict(_("Phiên ký này đã hoàn tất."), code="external_session_used")
     if session.expires_at <= timezone.now():
@@ -169,7 +142,7 @@ def external_signing_finish(
         locked.finished_at = timezone.now()
         locked.output_sha256 = hashlib.sha256(signed).hexdigest()
         locked.save(update_fields=["finished_at", "output_sha256", "updated_at"])
-        _signing_record(
+        signing_record_write(
             actor=actor,
             key=session.key,
             pdf=prepared.prepared_pdf,

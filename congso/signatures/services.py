@@ -203,7 +203,7 @@ def _sign(
         raise SigningRefusedError(exc.message, code=exc.code) from None
     except KeyProviderError as exc:
         raise SigningRefusedError(str(exc), code="key_unavailable") from None
-    _signing_record(
+    signing_record_write(
         actor=actor,
         key=key,
         pdf=pdf,
@@ -215,7 +215,7 @@ def _sign(
 
 
 @transaction.atomic
-def _signing_record(
+def signing_record_write(
     *, actor: User, key: SigningKey, pdf: bytes, signed: bytes, document_ref: str, field_name: str
 ) -> SigningRecord:
     record = SigningRecord(
@@ -244,13 +244,26 @@ def _signing_record(
     return record
 
 
+def signing_key_of(actor: User, *, as_agency: bool) -> SigningKey:
+    """The key `actor` signs with: their own, or (văn thư only) their agency's."""
+    if as_agency:
+        if not actor.has_role(Role.CLERK) or actor.agency_id is None:
+            raise PermissionDenied(
+                _("Chỉ văn thư của cơ quan được ký số của cơ quan."), code="clerk_only"
+            )
+        key = signing_key_for_agency(agency_id=actor.agency_id)
+    else:
+        key = signing_key_for_person(user=actor)
+    if key is None:
+        raise SigningKeyNotFound()
+    return key
+
+
 def document_sign_as_person(
     *, actor: User, pdf: bytes, document_ref: str = "", pin: str | None = None
 ) -> bytes:
     """The competent person signs with their own key (Nghị định 30/2020/NĐ-CP, Điều 13)."""
-    key = signing_key_for_person(user=actor)
-    if key is None:
-        raise SigningKeyNotFound()
+    key = signing_key_of(actor, as_agency=False)
     return _sign(actor=actor, key=key, pdf=pdf, document_ref=document_ref, pin=pin)
 
 
@@ -260,13 +273,7 @@ def document_sign_as_agency(
     """Only the văn thư applies the agency's signature, and only after the competent person
     has signed (Nghị định 30/2020/NĐ-CP, Điều 32 khoản 2 điểm c–d); the library refuses a
     document without the person's signature."""
-    if not actor.has_role(Role.CLERK) or actor.agency_id is None:
-        raise PermissionDenied(
-            _("Chỉ văn thư của cơ quan được ký số của cơ quan."), code="clerk_only"
-        )
-    key = signing_key_for_agency(agency_id=actor.agency_id)
-    if key is None:
-        raise SigningKeyNotFound()
+    key = signing_key_of(actor, as_agency=True)
     return _sign(actor=actor, key=key, pdf=pdf, document_ref=document_ref, pin=pin)
 
 
@@ -281,13 +288,7 @@ def document_sign_appendix(
     """The văn thư signs an appendix or attachment in a separate file with the agency's key:
     no image, top right of page 1, the document's số và ký hiệu and the signing time (Nghị định
     30/2020/NĐ-CP, Phụ lục I; standards §3.4)."""
-    if not actor.has_role(Role.CLERK) or actor.agency_id is None:
-        raise PermissionDenied(
-            _("Chỉ văn thư của cơ quan được ký số của cơ quan."), code="clerk_only"
-        )
-    key = signing_key_for_agency(agency_id=actor.agency_id)
-    if key is None:
-        raise SigningKeyNotFound()
+    key = signing_key_of(actor, as_agency=True)
     return _sign(
         actor=actor,
         key=key,

@@ -18,12 +18,13 @@ from rest_framework.views import APIView
 
 from congso.accounts.api.request import request_staff
 from congso.signatures import external
+from congso.signatures.access import access_external_session_by_id
 from congso.signatures.api.serializers import (
     ExternalFinishSerializer,
     ExternalPrepareSerializer,
     ExternalSessionSerializer,
 )
-from congso.signatures.api.views import PDF, _upload
+from congso.signatures.api.views import PDF, upload_bytes
 from congso.signatures.models import ExternalSigningSession
 
 
@@ -56,8 +57,8 @@ class ExternalPrepareApi(APIView):
         form.is_valid(raise_exception=True)
         session = external.external_signing_prepare(
             actor=staff,
-            pdf=_upload(form.validated_data["file"]),
-            certificate=_upload(form.validated_data["certificate"]),
+            pdf=upload_bytes(form.validated_data["file"]),
+            certificate=upload_bytes(form.validated_data["certificate"]),
             as_agency=form.validated_data["kind"] == "agency",
             document_ref=form.validated_data["document_ref"],
         )
@@ -81,7 +82,7 @@ class ExternalFinishApi(APIView):
         staff = request_staff(request)
         form = ExternalFinishSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        session = external.external_session_for(actor=staff, session_id=session_id)
+        session = access_external_session_by_id(user=staff, session_id=session_id)
         signed = external.external_signing_finish(
             actor=staff, session=session, signature_value=form.validated_data["signature_value"]
         )

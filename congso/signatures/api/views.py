@@ -32,7 +32,7 @@ from congso.signatures.selectors import validation_record_list_visible_to
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="application/pdf")
 
 
-def _upload(file: Any) -> bytes:
+def upload_bytes(file: Any) -> bytes:
     limit = getattr(settings, "CONGSO_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
     if file.size > limit:
         raise ValidationFailed(
@@ -64,7 +64,7 @@ class ValidationListApi(ListAPIView[ValidationRecord]):
         upload = form.validated_data["file"]
         record = services.file_validate(
             actor=staff,
-            data=_upload(upload),
+            data=upload_bytes(upload),
             file_name=upload.name or "",
             document_ref=form.validated_data["document_ref"],
             etsi_report=form.validated_data["etsi_report"],
@@ -123,7 +123,7 @@ class _SignApi(APIView):
         )
         signed = sign(
             actor=staff,
-            pdf=_upload(form.validated_data["file"]),
+            pdf=upload_bytes(form.validated_data["file"]),
             document_ref=form.validated_data["document_ref"],
             pin=form.validated_data.get("pin") or None,
         )

@@ -348,12 +348,7 @@ def sign_as_organisation(
 ) -> BytesIO:
     """The organisation's signature (red seal), only after the person has signed."""
     stream = _stream(source)
-    if person_field not in signed_field_names(stream):
-        raise SigningRefused(
-            "person_signature_missing",
-            "Văn bản chưa có chữ ký số của người có thẩm quyền; văn thư chưa được ký số của "
-            "cơ quan (Nghị định 30/2020/NĐ-CP, Điều 32).",
-        )
+    require_person_signature(stream, person_field=person_field)
     stream.seek(0)
     return sign_field(
         stream,
@@ -363,6 +358,19 @@ def sign_as_organisation(
         style=appearance.image_style(seal_image),
         output=output,
     )
+
+
+def require_person_signature(
+    source: bytes | IO[bytes], *, person_field: str = PERSON_FIELD
+) -> None:
+    """The văn thư signs for the agency only a document the competent person has signed
+    (Nghị định 30/2020/NĐ-CP, Điều 32)."""
+    if person_field not in signed_field_names(source):
+        raise SigningRefused(
+            "person_signature_missing",
+            "Văn bản chưa có chữ ký số của người có thẩm quyền; văn thư chưa được ký số của "
+            "cơ quan (Nghị định 30/2020/NĐ-CP, Điều 32).",
+        )
 
 
 def sign_appendix(
