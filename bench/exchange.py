@@ -31,7 +31,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from congso.exchange.reliability.cluster import Cluster, rss_mb
+from congso.exchange.reliability.cluster import (
+    Cluster,
+    cpu_seconds,
+    postgres_cpu_seconds,
+    rss_mb,
+)
 from congso.exchange.reliability.packages import write_big_pdf, write_package
 
 Write = Callable[[str], Any]
@@ -60,24 +65,47 @@ def _wait(check: Callable[[], bool], timeout: float, every: float = 1.0) -> bool
     return False
 
 
-def end_to_end(cluster: Cluster, docs: int, write: Write, timeout: float) -> dict[str, Any]:
+def _cpu(cluster: Cluster) -> dict[str, float]:
+    """CPU seconds so far of each part: A's and B's worker trees, the hub, PostgreSQL."""
+    parts = {name: inst.worker for name, inst in cluster.installations.items()}
+    seconds = {name: cpu_seconds(w.pid) for name, w in parts.items() if w is not None}
+    if cluster.hub is not None:
+        seconds["hub"] = cpu_seconds(cluster.hub.pid)
+    seconds["postgres"] = postgres_cpu_seconds()
+    return seconds
+
+
+def end_to_end(
+    cluster: Cluster, docs: int, write: Write, timeout: float, accept: str
+) -> dict[str, Any]:
     a, b = cluster.installations["a"], cluster.installations["b"]
     started = time.monotonic()
     cluster.harness("a", "issue", "--code", a.code, "--peer", b.code, "--count", str(docs))
     write(f"issued {docs} at A in {time.monotonic() - started:.0f}s (not timed)")
     cluster.hub_start()
-    accepter = cluster.harness_popen(
-        "b", "accept", "--code", b.code, "--expected", str(docs), "--deadline", str(timeout),
-        "--pause", "0.2",
-    )  # fmt: skip
+    accepter = None
+    if accept == "clerk":
+        accepter = cluster.harness_popen(
+            "b", "accept", "--code", b.code, "--expected", str(docs), "--deadline", str(timeout),
+            "--pause", "0.2",
+        )  # fmt: skip
+    cpu_before = _cpu(cluster)
     started, started_at = time.monotonic(), time.time()
     cluster.worker_start("a")
     cluster.worker_start("b")
+    cpu_before.update({"a": 0.0, "b": 0.0})
     done = _wait(
         lambda: cluster.counts("a")["recipient_status"].get("03", 0) >= docs, timeout, every=0.5
     )
     seconds = time.monotonic() - started
-    accepter.wait(timeout=60)
+    cpu_after = _cpu(cluster)
+    cpu = {
+        name: round((cpu_after[name] - cpu_before.get(name, 0.0)) * 1000 / docs, 1)
+        for name in cpu_after
+    }
+    write(f"CPU ms per document: {cpu} (workers include their start-up)")
+    if accepter is not None:
+        accepter.wait(timeout=60)
     ca, cb = cluster.counts("a"), cluster.counts("b")
     write(f"end to end {'done' if done else 'TIMED OUT'} in {seconds:.1f}s")
     stages = timeline(cluster, started_at)
@@ -94,6 +122,7 @@ def end_to_end(cluster: Cluster, docs: int, write: Write, timeout: float) -> dic
         "a": ca,
         "b": cb,
         "timeline": stages,
+        "cpu_ms_per_doc": cpu,
     }
 
 
@@ -212,22 +241,35 @@ def big_attachment(
 
 
 def run(
-    *, docs: int, big_mb: int, write: Write, pg_url: str, prefix: str, root: Path | None = None
+    *,
+    docs: int,
+    big_mb: int,
+    write: Write,
+    pg_url: str,
+    prefix: str,
+    root: Path | None = None,
+    accept: str = "auto",
 ) -> dict[str, Any]:
+    """`accept`: "auto" — B registers arrivals as they arrive (EXCHANGE_AUTO_ACCEPT), so 01
+    and 03 leave together; "clerk" — B's clerk accepts in a loop (a harness process)."""
     root = root or Path(tempfile.mkdtemp(prefix="congso-bench-exchange-"))
+    extra_env = {"CONGSO_UPLOAD_MAX_MB": str(max(big_mb + 10, 50))}
+    if accept == "auto":
+        extra_env["EXCHANGE_AUTO_ACCEPT"] = "*"
     cluster = Cluster(
         root=root,
         pg_url=pg_url,
         prefix=prefix,
         poll_seconds=1,
         log=write,
-        extra_env={"CONGSO_UPLOAD_MAX_MB": str(max(big_mb + 10, 50))},
+        extra_env=extra_env,
     )
+    load_before = round(os.getloadavg()[0], 1)
     try:
         started = time.monotonic()
         cluster.prepare()
         write(f"databases ready in {time.monotonic() - started:.0f}s ({cluster.root})")
-        e2e = end_to_end(cluster, docs, write, timeout=max(600.0, docs * 2.0))
+        e2e = end_to_end(cluster, docs, write, timeout=max(600.0, docs * 2.0), accept=accept)
         big = big_attachment(cluster, big_mb, write, timeout=600) if big_mb else None
         for name in ("a", "b"):
             cluster.worker_stop(name)
@@ -244,7 +286,10 @@ def run(
         "worker_rss_growth_mb": max(big["growth"][n] for n in ("a", "b")) if big else None,
         "hub_rss_growth_mb": big["growth"].get("hub") if big else None,
         "docs": docs,
+        "accept": accept,
+        "cpu_ms_per_doc": e2e["cpu_ms_per_doc"],
         "machine": machine(),
+        "load": [load_before, round(os.getloadavg()[0], 1)],
         "end_to_end_s": round(e2e["seconds"], 1),
         "big_attachment_s": round(big["seconds"], 1) if big else None,
     }

@@ -278,6 +278,9 @@ EXCHANGE_REFUSE_PDF_VERDICTS = env_list("EXCHANGE_REFUSE_PDF_VERDICTS", ["failed
 # Incoming states in which a sender's revoke package is carried out at once (answer 15);
 # in the others the clerk decides (13, then 15 or 16). docs/exchange.md "Revoke, update, replace".
 EXCHANGE_REVOKE_AUTO_STATES = env_list("EXCHANGE_REVOKE_AUTO_STATES", ["received"])
+# Agencies (codes, or "*") whose arrivals from the hub are registered in the incoming book as
+# they arrive (01 and 03 go back together) instead of waiting for the clerk's acceptance.
+EXCHANGE_AUTO_ACCEPT = env_list("EXCHANGE_AUTO_ACCEPT", [])
 # Where packages are streamed to disk while they are built or read.
 EXCHANGE_SPOOL_DIR = env_str("EXCHANGE_SPOOL_DIR", str(VAR_DIR / "exchange" / "spool")) or str(
     VAR_DIR / "exchange" / "spool"
@@ -287,6 +290,10 @@ EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 30)
 # Items per page asked of the hub; polls of one member that may run at once (docs/exchange.md).
 EXCHANGE_POLL_BATCH = env_int("EXCHANGE_POLL_BATCH", 100)
 EXCHANGE_POLL_WORKERS = env_int("EXCHANGE_POLL_WORKERS", 2)
+# Batches: outbox rows (and status replies) handed to the hub in one call; a package larger
+# than EXCHANGE_BATCH_PACKAGE_BYTES goes alone, streamed from disk.
+EXCHANGE_SEND_BATCH = env_int("EXCHANGE_SEND_BATCH", 50)
+EXCHANGE_BATCH_PACKAGE_BYTES = env_int("EXCHANGE_BATCH_PACKAGE_BYTES", 2 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["exchange-poll"] = {
     "task": "exchange.tasks.exchange_poll",
     "schedule": float(EXCHANGE_POLL_SECONDS),

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-IncomingStateListener = Callable[[int, str], None]
+# (document_ids, new_state): one call for documents that took the same state together
+IncomingStateListener = Callable[[list[int], str], None]
 OutboxListener = Callable[[list[int]], None]
 # (document_id, kind, by_document_id, reason): kind is a RelationKind value
 SupersededListener = Callable[[int, str, int | None, str], None]
@@ -27,8 +28,8 @@ _incoming_sections: list[DetailSection] = []
 
 
 def register_incoming_state_listener(listener: IncomingStateListener) -> None:
-    """Call `listener(document_id, new_state)` whenever an incoming document changes state
-    (registering the same function twice keeps one registration)."""
+    """Call `listener(document_ids, new_state)` whenever incoming documents change state (a
+    list of one for a single change; registering the same function twice keeps one)."""
     if listener not in _incoming_state_listeners:
         _incoming_state_listeners.append(listener)
 
@@ -41,8 +42,16 @@ def unregister_incoming_state_listener(listener: IncomingStateListener) -> None:
 def incoming_state_changed(document_id: int, new_state: str) -> None:
     """An incoming document took `new_state` (an `IncomingStatus` value) in the current
     transaction: tell every listener, in registration order."""
+    incoming_states_changed([document_id], new_state)
+
+
+def incoming_states_changed(document_ids: list[int], new_state: str) -> None:
+    """Several incoming documents took `new_state` together in the current transaction (a
+    page of arrivals registered at once): tell every listener once, in registration order."""
+    if not document_ids:
+        return
     for listener in list(_incoming_state_listeners):
-        listener(document_id, new_state)
+        listener(list(document_ids), new_state)
 
 
 def register_outbox_listener(listener: OutboxListener) -> None:

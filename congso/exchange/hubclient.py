@@ -9,11 +9,12 @@ when the hub refused the request itself (other 4xx) so the caller does not retry
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -25,13 +26,14 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 
 from congso.exchange.services.config import Member
-from congso.exchange.transport import ReceivedItem, SentMessage, TransportError
+from congso.exchange.transport import OneByOne, ReceivedItem, SentMessage, TransportError
 
 logger = logging.getLogger(__name__)
 
 TOKEN_LIFETIME_SECONDS = 120
 CHUNK = 256 * 1024
 _TRANSIENT_STATUSES = {401, 408, 425, 429}  # 401: a key being registered, a clock a bit off
+BATCH_MAX = 100  # items per batch call (the hub's HUB_BATCH_MAX_ITEMS default)
 
 
 def member_private_key(path: Path) -> Any:
@@ -66,6 +68,7 @@ class HubClient:
         self._base = f"{root}/api/v1/hub/"
         self._timeout = timeout if timeout is not None else settings.EXCHANGE_HTTP_TIMEOUT
         self._retries = retries if retries is not None else settings.EXCHANGE_HTTP_RETRIES
+        self._one_by_one = False  # set when the hub has no batch verbs (an older hub)
 
     # --- the Transport protocol ----------------------------------------------------------------
 
@@ -77,14 +80,15 @@ class HubClient:
             recipients=tuple(body.get("recipients", ())),
         )
 
-    def list_received(self, limit: int = 100) -> list[ReceivedItem]:
-        body = self._json(self._call("GET", f"messages/received/?limit={int(limit)}"))
+    def list_received(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
+        body = self._json(self._call("GET", _listing("messages", limit, inline)))
         return [
             ReceivedItem(
                 id=str(item["id"]),
                 from_code=str(item.get("from", "")),
                 document_id=str(item.get("document_id", "")),
                 business=str(item.get("business", "")),
+                content=_content(item),
             )
             for item in body.get("results", [])
         ]
@@ -106,14 +110,15 @@ class HubClient:
         body = self._json(self._call("POST", "statuses/", body=package, accept=(200, 201)))
         return str(body["id"])
 
-    def list_statuses(self, limit: int = 100) -> list[ReceivedItem]:
-        body = self._json(self._call("GET", f"statuses/received/?limit={int(limit)}"))
+    def list_statuses(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
+        body = self._json(self._call("GET", _listing("statuses", limit, inline)))
         return [
             ReceivedItem(
                 id=str(item["id"]),
                 from_code=str(item.get("from", "")),
                 document_id=str(item.get("document_id", "")),
                 status_code=str(item.get("status_code", "")),
+                content=_content(item),
             )
             for item in body.get("results", [])
         ]
@@ -123,6 +128,88 @@ class HubClient:
 
     def ack_status(self, status_id: str) -> None:
         self._call("POST", f"statuses/{status_id}/ack/", accept=(200, 204))
+
+    # --- batch verbs (docs/hub.md: messages/batch/, statuses/batch/, …/ack/) ------------------
+
+    def send_many(self, packages: Sequence[Path]) -> list[SentMessage | TransportError]:
+        if self._one_by_one:
+            return OneByOne.send_many(self, packages)  # type: ignore[arg-type]
+        try:
+            results = self._batch("messages/batch/", "package", [p.read_bytes() for p in packages])
+        except TransportError as exc:
+            if not _no_batch_verbs(exc):
+                raise
+            self._one_by_one = True
+            return self.send_many(packages)
+        return [
+            item
+            if isinstance(item, TransportError)
+            else SentMessage(
+                id=str(item["id"]),
+                document_id=str(item.get("document_id", "")),
+                recipients=tuple(item.get("recipients", ())),
+            )
+            for item in results
+        ]
+
+    def send_statuses(self, packages: Sequence[bytes]) -> list[str | TransportError]:
+        if self._one_by_one:
+            return OneByOne.send_statuses(self, packages)  # type: ignore[arg-type]
+        try:
+            results = self._batch("statuses/batch/", "status", list(packages))
+        except TransportError as exc:
+            if not _no_batch_verbs(exc):
+                raise
+            self._one_by_one = True
+            return self.send_statuses(packages)
+        return [item if isinstance(item, TransportError) else str(item["id"]) for item in results]
+
+    def ack_many(self, message_ids: Sequence[str]) -> None:
+        self._ack("messages/ack/", message_ids, self.ack)
+
+    def ack_statuses(self, status_ids: Sequence[str]) -> None:
+        self._ack("statuses/ack/", status_ids, self.ack_status)
+
+    def _ack(self, path: str, ids: Sequence[str], one: Callable[[str], None]) -> None:
+        for start in range(0, len(ids), BATCH_MAX):
+            chunk = list(ids[start : start + BATCH_MAX])
+            if self._one_by_one:
+                for item in chunk:
+                    one(item)
+                continue
+            body = json.dumps({"ids": chunk}).encode()
+            try:
+                self._call("POST", path, body=body, content_type="application/json")
+            except TransportError as exc:
+                if not _no_batch_verbs(exc):
+                    raise
+                self._one_by_one = True
+                for item in chunk:
+                    one(item)
+
+    def _batch(
+        self, path: str, field: str, packages: list[bytes]
+    ) -> list[dict[str, Any] | TransportError]:
+        """POST the packages as multipart parts; one outcome per package (a dict of the hub's
+        answer, or the hub's refusal of that package as a permanent TransportError)."""
+        outcomes: list[dict[str, Any] | TransportError] = []
+        for start in range(0, len(packages), BATCH_MAX):
+            chunk = packages[start : start + BATCH_MAX]
+            boundary = uuid.uuid4().hex
+            body = _multipart(boundary, field, chunk)
+            answer = self._json(
+                self._call(
+                    "POST",
+                    path,
+                    body=body,
+                    content_type=f"multipart/form-data; boundary={boundary}",
+                )  # fmt: skip
+            )
+            results = sorted(answer.get("results", []), key=lambda item: int(item["index"]))
+            if len(results) != len(chunk):
+                raise TransportError("hub answered a batch with the wrong number of results")
+            outcomes += [_item_outcome(item) for item in results]
+        return outcomes
 
     # --- HTTP ------------------------------------------------------------------------------------
 
@@ -144,11 +231,13 @@ class HubClient:
             raise TransportError("hub answered something that is not JSON") from exc
         return data if isinstance(data, dict) else {}
 
-    def _request(self, method: str, path: str, body: Path | bytes | None) -> request.Request:
+    def _request(
+        self, method: str, path: str, body: Path | bytes | None, content_type: str
+    ) -> request.Request:
         headers = {"Authorization": f"Bearer {self._token()}", "Accept": "application/json"}
         data: Any = None
         if body is not None:
-            headers["Content-Type"] = "application/xml"
+            headers["Content-Type"] = content_type
             if isinstance(body, Path):
                 headers["Content-Length"] = str(body.stat().st_size)
                 data = body.open("rb")
@@ -165,11 +254,12 @@ class HubClient:
         body: Path | bytes | None = None,
         accept: tuple[int, ...] = (200,),
         reader: Callable[[Any], Any] | None = None,
+        content_type: str = "application/xml",
     ) -> Any:
         attempt = 0
         while True:
             attempt += 1
-            req = self._request(method, path, body)
+            req = self._request(method, path, body, content_type)
             try:
                 with request.urlopen(req, timeout=self._timeout) as response:  # noqa: S310
                     if response.status not in accept:
@@ -194,14 +284,53 @@ class HubClient:
             payload = json.loads(exc.read() or b"{}")
         except ValueError:
             payload = {}
-        if not isinstance(payload, dict):
-            payload = {}
-        if isinstance(payload.get("error"), dict):  # congso's own API error shape
-            payload = {
-                "code": payload["error"].get("code"),
-                "detail": payload["error"].get("message"),
-            }
-        code = str(payload.get("code") or f"hub_http_{exc.code}")
-        detail = str(payload.get("detail") or exc.reason)
-        permanent = 400 <= exc.code < 500 and exc.code not in _TRANSIENT_STATUSES
-        return TransportError(f"{code}: {detail}", code=code, permanent=permanent)
+        return _failure(exc.code, payload, str(exc.reason))
+
+
+def _failure(status: int, payload: Any, reason: str = "") -> TransportError:
+    """The hub's refusal (HTTP `status`, its error body) as a TransportError."""
+    if not isinstance(payload, dict):
+        payload = {}
+    if isinstance(payload.get("error"), dict):  # congso's own API error shape
+        payload = {
+            "code": payload["error"].get("code"),
+            "detail": payload["error"].get("message"),
+        }
+    code = str(payload.get("code") or f"hub_http_{status}")
+    detail = str(payload.get("detail") or reason)
+    permanent = 400 <= status < 500 and status not in _TRANSIENT_STATUSES
+    return TransportError(f"{code}: {detail}", code=code, permanent=permanent)
+
+
+def _item_outcome(item: dict[str, Any]) -> dict[str, Any] | TransportError:
+    status = int(item.get("status", 0))
+    if status in (200, 201) and item.get("id"):
+        return item
+    return _failure(status, item)
+
+
+def _no_batch_verbs(exc: TransportError) -> bool:
+    """An older hub without the batch verbs answers 404 or 405 to them."""
+    return exc.code in ("hub_http_404", "hub_http_405")
+
+
+def _listing(kind: str, limit: int, inline: bool) -> str:
+    return f"{kind}/received/?limit={int(limit)}" + ("&inline=1" if inline else "")
+
+
+def _content(item: dict[str, Any]) -> bytes | None:
+    content = item.get("content")
+    return base64.b64decode(content) if isinstance(content, str) else None
+
+
+def _multipart(boundary: str, field: str, packages: list[bytes]) -> bytes:
+    parts = []
+    for index, data in enumerate(packages):
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{index}.edxml"\r\nContent-Type: application/xml\r\n\r\n'.encode()
+        )
+        parts.append(data)
+        parts.append(b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)

@@ -98,3 +98,29 @@ def test_a_rolled_back_transaction_takes_its_entry_with_it(chain):
     assert AuditChainHead.objects.values_list("last_sequence", "last_hash").get() == head_before
     assert audit_record(actor=None, action="demo.loaded").sequence == 6
     assert audit_chain_verify().is_ok
+
+
+def test_a_batch_extends_the_chain_like_single_records(user):
+    # given an entry already on the chain
+    from congso.audit.services import AuditItem, audit_record_many
+
+    audit_record(actor=None, action="demo.loaded")
+    # when three entries are appended as one batch, then one more alone
+    batch = audit_record_many(
+        [
+            AuditItem(action="x.one", target=user, agency_id=3, data={"n": 1}),
+            AuditItem(action="x.two", actor=user, data={"n": 2.0}),
+            AuditItem(action="x.three"),
+        ]
+    )
+    audit_record(actor=None, action="demo.after")
+    # then the chain runs through them in order and verifies
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    assert [e.action for e in entries] == ["demo.loaded", "x.one", "x.two", "x.three", "demo.after"]
+    assert [e.sequence for e in batch] == [2, 3, 4]
+    assert (batch[1].actor_id, batch[0].agency_id, batch[0].target_id) == (
+        user.pk, 3, str(user.pk)
+    )  # fmt: skip
+    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:], strict=False))
+    assert audit_chain_verify().is_ok
+    assert audit_record_many([]) == []

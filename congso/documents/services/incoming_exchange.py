@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -60,7 +61,7 @@ class ExternalArrival:
     description: str = ""
 
 
-def _exchange_signature_checks(
+def arrival_signature_checks(
     files: Sequence[tuple[StoredFile, str, str]],
 ) -> list[SignatureCheck | None]:
     """Each file's signature check. A PDF without any signature dictionary is found "unsigned"
@@ -83,16 +84,17 @@ def _cut(value: str, name: str) -> str:
     return " ".join((value or "").split())[: MAX_LENGTHS[name]]
 
 
-@transaction.atomic
-def incoming_document_receive_exchange(
-    *, arrival: ExternalArrival, files: Sequence[tuple[StoredFile, str, str]]
+def arrival_document(
+    arrival: ExternalArrival,
+    *,
+    main_pages: int | None,
+    urgency: UrgencyLevel | None = None,
+    secrecy: SecrecyLevel | None = None,
 ) -> IncomingDocument:
-    """File an arrival from the exchange hub in status "received" with its files (already
-    stored), each PDF's signature checked. Never secret: secret documents do not travel
-    (QĐ 28/2018/QĐ-TTg); the exchange app refuses them before calling this."""
-    checks = _exchange_signature_checks(files)
-    main_pages = files[0][0].page_count if files else None
-    document = IncomingDocument(
+    """The unsaved incoming document of an arrival, in status "received" (Phụ lục VI lengths
+    applied). Never secret: secret documents do not travel (QĐ 28/2018/QĐ-TTg). `urgency`
+    (when the arrival names none) and `secrecy` are the "thường" entries, loaded if not given."""
+    return IncomingDocument(
         agency_id=arrival.agency_id,
         register=None,
         arrival_number=None,
@@ -109,8 +111,8 @@ def incoming_document_receive_exchange(
         description=_cut(arrival.description, "description"),
         signer_position=_cut(arrival.signer_position, "signer_position"),
         signer_full_name=_cut(arrival.signer_full_name, "signer_full_name"),
-        urgency=arrival.urgency or UrgencyLevel.objects.get(code="thuong"),
-        secrecy=SecrecyLevel.objects.get(code="thuong"),
+        urgency=arrival.urgency or urgency or UrgencyLevel.objects.get(code="thuong"),
+        secrecy=secrecy or SecrecyLevel.objects.get(code="thuong"),
         is_secret=False,
         to_places=(arrival.to_places or "")[: MAX_LENGTHS["to_places"]],
         due_on=arrival.due_on,
@@ -118,25 +120,54 @@ def incoming_document_receive_exchange(
         source=IncomingSource.EXCHANGE,
         registered_by=None,
     )
-    document.full_clean()
-    document.save()
+
+
+def arrival_files(
+    document: IncomingDocument,
+    files: Sequence[tuple[StoredFile, str, str]],
+    checks: Sequence[SignatureCheck | None],
+) -> list[IncomingFile]:
+    """The unsaved file rows of an arrival, each with its signature check."""
     rows = [
         IncomingFile(document=document, stored_file=stored, name=name, role=role, ordinal=i)
         for i, (stored, name, role) in enumerate(files)
     ]
     for row, check in zip(rows, checks, strict=True):
         apply_check(row, check)
+    return rows
+
+
+def arrival_audit_data(
+    document: IncomingDocument,
+    files: Sequence[tuple[StoredFile, str, str]],
+    rows: Sequence[IncomingFile],
+) -> dict[str, Any]:
+    return {
+        "organ_id": document.organ_id,
+        "files": [stored.sha256 for stored, _name, _role in files],
+        **signature_audit_data(rows),
+    }
+
+
+@transaction.atomic
+def incoming_document_receive_exchange(
+    *, arrival: ExternalArrival, files: Sequence[tuple[StoredFile, str, str]]
+) -> IncomingDocument:
+    """File an arrival from the exchange hub in status "received" with its files (already
+    stored), each PDF's signature checked. Never secret: secret documents do not travel
+    (QĐ 28/2018/QĐ-TTg); the exchange app refuses them before calling this."""
+    checks = arrival_signature_checks(files)
+    document = arrival_document(arrival, main_pages=files[0][0].page_count if files else None)
+    document.full_clean()
+    document.save()
+    rows = arrival_files(document, files, checks)
     IncomingFile.objects.bulk_create(rows)
     audit_record(
         actor=None,
         action=IncomingAction.RECEIVED_EXCHANGE,
         target=document,
         agency_id=document.agency_id,
-        data={
-            "organ_id": document.organ_id,
-            "files": [stored.sha256 for stored, _name, _role in files],
-            **signature_audit_data(rows),
-        },
+        data=arrival_audit_data(document, files, rows),
     )
     search_entry_schedule(direction=Direction.INCOMING, document_id=document.pk)
     return document

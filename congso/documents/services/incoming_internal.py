@@ -226,6 +226,24 @@ def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> Incom
     _require_not_revoked_at_source(current)
     _require_received(current)
     files = _check_signatures(clerk, current)
+    return _register_arrival(current, clerk=clerk, audit_data=signature_audit_data(files))
+
+
+@transaction.atomic
+def incoming_document_accept_on_arrival(*, document: IncomingDocument) -> IncomingDocument:
+    """Register an arrival from the exchange hub in the incoming book as it arrives, without
+    waiting for the clerk — for an agency that chose so (EXCHANGE_AUTO_ACCEPT, docs/exchange.md):
+    the number is taken from the year's book by the system, the same way a clerk's acceptance
+    takes it. The signatures of its PDFs were checked on arrival, moments before, in the same
+    transaction; the caller refuses the arrival when one failed."""
+    current = _locked(document)
+    _require_received(current)
+    return _register_arrival(current, clerk=None, audit_data={"automatic": True})
+
+
+def _register_arrival(
+    current: IncomingDocument, *, clerk: Any, audit_data: dict[str, Any]
+) -> IncomingDocument:
     register, number = register_take_numbers(
         agency_id=current.agency_id,
         year=local_today().year,
@@ -245,11 +263,7 @@ def incoming_document_accept(*, clerk: Any, document: IncomingDocument) -> Incom
         action=IncomingAction.ACCEPTED,
         target=current,
         agency_id=current.agency_id,
-        data={
-            "arrival_number": number,
-            "register_id": register.pk,
-            **signature_audit_data(files),
-        },
+        data={"arrival_number": number, "register_id": register.pk, **audit_data},
     )
     search_entry_schedule(direction=Direction.INCOMING, document_id=current.pk)
     return current

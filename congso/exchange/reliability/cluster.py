@@ -71,6 +71,50 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def _tree(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        one = queue.pop()
+        pids.append(one)
+        try:
+            queue += [int(c) for c in Path(f"/proc/{one}/task/{one}/children").read_text().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live descendants (Linux /proc), seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for one in _tree(pid):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime, and the children's it has reaped (cutime, cstime): stat fields 14–17
+        total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL server process on this machine, with the backends that have
+    ended (reaped by the postmaster); the benchmark's databases are the only busy ones."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        if name.startswith("postgres"):
+            total += sum(int(value) for value in rest.split()[11:15])
+    return total / ticks
+
+
 @dataclass
 class Installation:
     name: str  # "a" | "b"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,20 +104,61 @@ def claim_due(pending: QuerySet[Row], *, pk: int, lease: dt.timedelta) -> Row | 
     lapses (the sweep tries again). Rows another worker holds are skipped (PostgreSQL).
     EXCHANGE_SEND_LEASE_SECONDS, when set, replaces `lease` (a bound on how long a crashed
     worker's row waits; it must exceed the longest send)."""
+    rows = claim_due_many(pending.filter(pk=pk), lease=lease, limit=1)
+    return rows[0] if rows else None
+
+
+def claim_due_many(
+    pending: QuerySet[Row], *, lease: dt.timedelta, limit: int, first: int | None = None
+) -> list[Row]:
+    """Claim up to `limit` due rows of `pending` at once, oldest first (`first` leading when it
+    is one of them), the way `claim_due` claims one: in one short transaction, each attempt
+    counted and leased; rows another worker holds are skipped (PostgreSQL)."""
     if configured := getattr(settings, "EXCHANGE_SEND_LEASE_SECONDS", 0):
         lease = dt.timedelta(seconds=configured)
     now = timezone.now()
+    due = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    # OF self: the filters may join (the sending agency); only the rows themselves are locked
+    locked = due.select_for_update(skip_locked=True, of=("self",))
     with transaction.atomic():
-        row = pending.select_for_update(skip_locked=True).filter(pk=pk).first()
-        if row is None or (row.next_attempt_at and row.next_attempt_at > now):
-            return None
-        row.attempts += 1
-        row.next_attempt_at = now + lease
-        fields = ["attempts", "next_attempt_at"]
-        if hasattr(row, "updated_at"):
-            fields.append("updated_at")
-        row.save(update_fields=fields)
-        return row
+        rows = list(locked.order_by("pk")[:limit])
+        if first is not None and not any(row.pk == first for row in rows):
+            rows = (list(locked.filter(pk=first)) + rows)[:limit]
+        if not rows:
+            return []
+        model = type(rows[0])
+        changes: dict[str, Any] = {"attempts": F("attempts") + 1, "next_attempt_at": now + lease}
+        if hasattr(rows[0], "updated_at"):
+            changes["updated_at"] = now
+        model.objects.filter(pk__in=[row.pk for row in rows]).update(**changes)
+        for row in rows:
+            row.attempts += 1
+            row.next_attempt_at = now + lease
+        return rows
+
+
+def sends_settle(
+    group: list[Row],
+    outcomes: list[Any],
+    *,
+    mark_sent: Callable[[list[tuple[Row, Any]]], None],
+    failed: Callable[..., str],
+    sent_state: str,
+) -> dict[int, str]:
+    """After a batch hand-over: mark the rows the hub took (`mark_sent`, one transaction) and
+    fail or reschedule each of the others (`failed(row, code, message, permanent=…)`; an
+    outcome with `permanent` is a failure). Returns each row's state."""
+    sent = [(row, o) for row, o in zip(group, outcomes, strict=True) if not _is_failure(o)]
+    mark_sent(sent)
+    states = {row.pk: sent_state for row, _outcome in sent}
+    for row, outcome in zip(group, outcomes, strict=True):
+        if _is_failure(outcome):
+            states[row.pk] = failed(row, outcome.code, outcome.message, permanent=outcome.permanent)
+    return states
+
+
+def _is_failure(outcome: Any) -> bool:
+    return isinstance(getattr(outcome, "permanent", None), bool)
 
 
 def _lock_key(name: str) -> int:

@@ -57,6 +57,14 @@ def is_enabled() -> bool:
     return bool(settings.EXCHANGE_HUB_URL) and bool(member_codes())
 
 
+def accepts_on_arrival(code: str) -> bool:
+    """Whether the member agency `code` registers arrivals in its incoming book as they arrive
+    (EXCHANGE_AUTO_ACCEPT: agency codes, or "*" for every agency; default none: the clerk
+    accepts each arrival, and 03 goes back then)."""
+    chosen = list(getattr(settings, "EXCHANGE_AUTO_ACCEPT", []))
+    return "*" in chosen or code in chosen
+
+
 def transport_for(code: str) -> Transport:
     """The transport acting for member `code` (EXCHANGE_TRANSPORT builds it from the member)."""
     member = next((m for m in members() if m.code == code), None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -17,10 +18,10 @@ from django.utils import timezone
 
 from congso.exchange.models import StatusMessage, StatusMessageState
 from congso.exchange.services import config
+from congso.exchange.services.applying import status_page_apply
 from congso.exchange.services.common import exclusive
-from congso.exchange.services.receiving import received_package_process
+from congso.exchange.services.receiving_batch import received_page_process
 from congso.exchange.services.sending import outbox_due_ids
-from congso.exchange.services.statuses import status_package_apply
 from congso.exchange.transport import ReceivedItem, Transport, TransportError
 
 logger = logging.getLogger("congso.exchange")
@@ -34,29 +35,31 @@ class PollResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _take(transport: Transport, item: ReceivedItem, *, status: bool) -> str:
-    """Handle one waiting item; an unexpected error is logged and leaves it on the hub."""
-    try:
-        if status:
-            return status_package_apply(transport=transport, item=item)
-        return received_package_process(transport=transport, item=item).result
-    except TransportError:
-        raise
-    except Exception:
-        logger.exception("exchange: %s %s of %s failed", "status" if status else "package",
-                         item.id, transport.member_code)  # fmt: skip
-        return "retry"
-
-
-def _take_claimed(transport: Transport, item: ReceivedItem, *, status: bool) -> str:
-    """Handle one item unless another poll (another worker) is handling it ("busy"): each
-    hub item is claimed for the time it is handled, so overlapping polls share a page instead
-    of applying the same item twice."""
+def _take_page(
+    transport: Transport, items: list[ReceivedItem], *, status: bool, ack: Callable[[str], None]
+) -> list[str]:
+    """A page of packages or statuses: every item this poll can claim is handled together
+    (`receiving_batch.received_page_process`, `applying.status_page_apply`); the items another
+    poll holds are "busy". Each hub item is claimed for the time it is handled, so overlapping
+    polls share a page instead of applying the same item twice."""
     kind = "status" if status else "package"
-    with exclusive(f"exchange-item:{transport.member_code}:{kind}:{item.id}") as mine:
-        if not mine:
-            return BUSY
-        return _take(transport, item, status=status)
+    handle = status_page_apply if status else received_page_process
+    with ExitStack() as stack:
+        mine = [
+            stack.enter_context(
+                exclusive(f"exchange-item:{transport.member_code}:{kind}:{item.id}")
+            )
+            for item in items
+        ]
+        claimed = [item for item, ok in zip(items, mine, strict=True) if ok]
+        try:
+            done = iter(handle(transport=transport, items=claimed, ack=ack))
+        except TransportError:
+            raise
+        except Exception:
+            logger.exception("exchange: a page of %ss of %s failed", kind, transport.member_code)
+            done = iter(["retry"] * len(claimed))
+        return [next(done) if ok else BUSY for ok in mine]
 
 
 class _Replies:
@@ -132,17 +135,23 @@ def member_poll(
 
 
 def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: _Replies) -> None:
-    for status, lister, counter in (
-        (False, transport.list_received, result.packages),
-        (True, transport.list_statuses, result.statuses),
+    """Pages of packages, then of statuses, with their bytes in the list (small ones); the
+    items a page handled are acknowledged in one call before the next page is asked for."""
+    for status, lister, acker, counter in (
+        (False, transport.list_received, transport.ack_many, result.packages),
+        (True, transport.list_statuses, transport.ack_statuses, result.statuses),
     ):
         while True:
-            items = lister(limit=limit)
-            outcomes = []
-            for item in items:
-                outcomes.append(_take_claimed(transport, item, status=status))
+            items = lister(limit=limit, inline=True)
+            outcomes: list[str] = []
+            acks: list[str] = []
+            try:
+                outcomes = _take_page(transport, items, status=status, ack=acks.append)
                 if not status:
                     replies.poke()
+            finally:
+                if acks:
+                    acker(acks)
             counter.update(outcome for outcome in outcomes if outcome != BUSY)
             progress = any(outcome != BUSY for outcome in outcomes)
             if len(items) < limit or "retry" in outcomes or not progress:
@@ -150,21 +159,26 @@ def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: 
 
 
 def member_statuses_send(*, transport: Transport, limit: int = 500) -> int:
-    """Send the replies of `transport`'s member that are due, through `transport`; each row is
-    claimed, so a send task or the sweep holding it is left alone. Returns how many were sent."""
-    from congso.exchange.services.statuses import status_message_send
+    """Send the replies of `transport`'s member that are due, through `transport`, in batches;
+    each row is claimed, so a send task or the sweep holding it is left alone. Returns how
+    many were sent."""
+    from congso.exchange.services.statuses import status_batch_send
 
-    due = status_due_ids(limit=limit, from_code=transport.member_code)
-    return sum(
-        status_message_send(status_id=pk, transport=transport) == StatusMessageState.SENT
-        for pk in due
-    )
+    sent = 0
+    while sent < limit:
+        states = status_batch_send(from_code=transport.member_code, transport=transport)
+        if not states:
+            break
+        sent += sum(state == StatusMessageState.SENT for state in states.values())
+        if len(states) < int(settings.EXCHANGE_SEND_BATCH):
+            break
+    return sent
 
 
 def exchange_poll_all() -> PollResult:
     """Poll the hub for every configured member (nothing when the connector is off). At most
     EXCHANGE_POLL_WORKERS polls of one member run at once (beat ticks that find them all
-    running return at once); those that do run share the waiting items (`_take_claimed`)."""
+    running return at once); those that do run share the waiting items (`_take_page`)."""
     result = PollResult()
     if not config.is_enabled():
         return result

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from congso.documents.constants import FileRole
 from congso.documents.models import StoredFile
 from congso.documents.services.files import safe_file_name, stored_file_put
 from congso.documents.services.incoming_exchange import incoming_document_receive_exchange
+from congso.documents.services.incoming_internal import incoming_document_accept_on_arrival
 from congso.exchange import lib
 from congso.exchange.models import ExchangeIncident, ExchangeReceipt, IncidentKind, RevokeRequest
 from congso.exchange.services import config
@@ -118,7 +120,7 @@ def _recipient(transport: Transport, envelope: lib.Envelope) -> Agency:
     return agency
 
 
-def _check_envelope(transport: Transport, item: ReceivedItem, path: Path) -> Agency:
+def envelope_check(transport: Transport, item: ReceivedItem, path: Path) -> Agency:
     try:
         envelope = lib.read_envelope(path)
     except lib.EdxmlError as exc:
@@ -147,7 +149,7 @@ def _check_xml_signature(check: lib.XmlSignatureCheck | None) -> None:
     raise Refused(code, message or "Chữ ký số XML của gói tin không hợp lệ.")
 
 
-def _parse(path: Path, attachment_dir: Path) -> lib.DocumentPackage:
+def package_parse(path: Path, attachment_dir: Path) -> lib.DocumentPackage:
     """Parse and verify the XML signature in one streaming pass."""
     try:
         package, check = lib.parse_package_checked(path, attachment_dir=attachment_dir)
@@ -163,7 +165,7 @@ def _parse(path: Path, attachment_dir: Path) -> lib.DocumentPackage:
     return package
 
 
-def _store_files(package: lib.DocumentPackage) -> list[tuple[StoredFile, str, str]]:
+def package_files_store(package: lib.DocumentPackage) -> list[tuple[StoredFile, str, str]]:
     files: list[tuple[StoredFile, str, str]] = []
     for index, attachment in enumerate(package.attachments):
         role = FileRole.MAIN if index == 0 else FileRole.ATTACHMENT
@@ -187,7 +189,7 @@ def _register(
     header = package.header
     refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
     with transaction.atomic():
-        files = _store_files(package)
+        files = package_files_store(package)
         document = incoming_document_receive_exchange(
             arrival=external_arrival(package, agency=agency),
             files=files,
@@ -214,6 +216,8 @@ def _register(
         receipt.save()
         supersedes_link(receipt, package)
         receipt_status_queue(receipt=receipt, status_code="01")
+        if config.accepts_on_arrival(transport.member_code):
+            incoming_document_accept_on_arrival(document=document)  # 03 is queued by its hook
         audit_record(
             actor=None,
             action=ExchangeAction.RECEIVED,
@@ -228,7 +232,7 @@ def _register(
         return document.pk
 
 
-def _refuse(transport: Transport, item: ReceivedItem, refusal: Refused) -> None:
+def package_refuse(transport: Transport, item: ReceivedItem, refusal: Refused) -> None:
     """Log the refusal and answer 02 with its reason when the sender and document are known."""
     agency = agency_by_code(transport.member_code)
     can_reply = bool(item.from_code and item.document_id)
@@ -255,40 +259,47 @@ def _refuse(transport: Transport, item: ReceivedItem, refusal: Refused) -> None:
         )
 
 
-def received_package_process(*, transport: Transport, item: ReceivedItem) -> Outcome:
-    """Take one package waiting on the hub through the steps above, then acknowledge it."""
+def received_package_process(
+    *, transport: Transport, item: ReceivedItem, ack: Callable[[str], None] | None = None
+) -> Outcome:
+    """Take one package waiting on the hub through the steps above, then acknowledge it
+    (through `ack` when given: a poll acknowledges a page at once)."""
+    acknowledge = ack or transport.ack
     handled = _already_handled(transport, item)
     if handled is not None:
-        transport.ack(item.id)
+        acknowledge(item.id)
         return handled
     work = Path(tempfile.mkdtemp(prefix="in-", dir=config.spool_dir()))
     try:
         path = work / "package.edxml"
         try:
             with path.open("wb") as out:
-                transport.fetch(item.id, out)
+                if item.content is not None:
+                    out.write(item.content)
+                else:
+                    transport.fetch(item.id, out)
         except TransportError as exc:
             logger.info("fetching hub message %s failed: %s", item.id, exc.message)
             return Outcome("retry", code=exc.code)
         try:
-            agency = _check_envelope(transport, item, path)
-            package = _parse(path, work / "attachments")
+            agency = envelope_check(transport, item, path)
+            package = package_parse(path, work / "attachments")
             if package.business.kind == "revoke":
                 revoke_package_receive(
                     transport=transport, item=item, agency=agency, package=package
                 )
-                transport.ack(item.id)
+                acknowledge(item.id)
                 return Outcome("revoke")
             document_id = _register(transport, item, agency, package)
         except Refused as refusal:
-            _refuse(transport, item, refusal)
-            transport.ack(item.id)
+            package_refuse(transport, item, refusal)
+            acknowledge(item.id)
             return Outcome("refused", code=refusal.code)
         except IntegrityError:
             # another worker registered the same package at the same moment
-            transport.ack(item.id)
+            acknowledge(item.id)
             return Outcome("duplicate")
-        transport.ack(item.id)
+        acknowledge(item.id)
         return Outcome("registered", document_id=document_id)
     finally:
         shutil.rmtree(work, ignore_errors=True)

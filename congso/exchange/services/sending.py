@@ -20,6 +20,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congso.audit.services import audit_record
+from congso.audit.services import AuditItem, audit_record, audit_record_many
 from congso.documents.constants import OutboxStatus
 from congso.documents.errors import InvalidTransition
 from congso.documents.models import OutboxMessage
 from congso.exchange import lib
 from congso.exchange.models import IncidentKind
 from congso.exchange.services import config
-from congso.exchange.services.common import ExchangeAction, claim_due, incident_record
+from congso.exchange.services.common import (
+    ExchangeAction,
+    claim_due_many,
+    incident_record,
+    sends_settle,
+)
 from congso.exchange.services.packages import NotSendable, document_package
 from congso.exchange.transport import SentMessage, Transport, TransportError
 
@@ -54,16 +60,17 @@ class SendFailure:
     permanent: bool
 
 
-def package_send(
-    target: Path,
-    make: Callable[[], lib.DocumentPackage],
-    *,
-    member_code: str,
-    transport: Transport | None,
-) -> SentMessage | SendFailure:
+NOT_A_MEMBER = SendFailure(
+    "exchange_not_a_member",
+    "Cơ quan ban hành chưa được cấu hình là thành viên trục liên thông của hệ thống.",
+    permanent=True,
+)
+
+
+def package_build(target: Path, make: Callable[[], lib.DocumentPackage]) -> Path | SendFailure:
     """Build the signed package into `target` once (atomically renamed into place, so every
-    retry sends the same bytes) and hand it to the hub as `member_code`; a problem comes back as
-    a `SendFailure` (permanent: the package cannot be built or the hub refused it)."""
+    retry sends the same bytes and the hub's idempotency on the package's SHA-256 holds); a
+    package that cannot be built is a permanent `SendFailure`."""
     try:
         if not target.exists():
             package = make()
@@ -77,63 +84,160 @@ def package_send(
                 os.replace(tmp, target)
             finally:
                 tmp.unlink(missing_ok=True)
-        return (transport or config.transport_for(member_code)).send(target)
     except NotSendable as exc:
         return SendFailure(exc.code, exc.message, permanent=True)
     except lib.EdxmlError as exc:
         return SendFailure(exc.code, exc.message_vi, permanent=True)
+    return target
+
+
+def package_send(
+    target: Path,
+    make: Callable[[], lib.DocumentPackage],
+    *,
+    member_code: str,
+    transport: Transport | None,
+) -> SentMessage | SendFailure:
+    """Build the package into `target` once (`package_build`) and hand it to the hub alone
+    as `member_code`; a problem comes back as a `SendFailure` (permanent: the package cannot
+    be built or the hub refused it)."""
+    built = package_build(target, make)
+    if isinstance(built, SendFailure):
+        return built
+    try:
+        sender = transport or config.transport_for(member_code)
     except LookupError:
-        return SendFailure(
-            "exchange_not_a_member",
-            "Cơ quan ban hành chưa được cấu hình là thành viên trục liên thông của hệ thống.",
-            permanent=True,
+        return NOT_A_MEMBER
+    return _hand_over(lambda: sender.send(built))
+
+
+def outbox_message_send(*, outbox_id: int, transport: Transport | None = None) -> str:
+    """Send one outbox row if it is pending and due (idempotent), with whatever else of its
+    agency is due (`outbox_batch_send`). Returns the row's resulting state: "sent", "pending"
+    (will be retried), "failed" or "skipped"."""
+    return outbox_batch_send(first=outbox_id, transport=transport).get(outbox_id, "skipped")
+
+
+def outbox_batch_send(
+    *, first: int | None = None, transport: Transport | None = None, limit: int | None = None
+) -> dict[int, str]:
+    """Send the due outbox rows of one sending agency in one call to the hub: `first` (when it
+    is due) and the agency's other due rows, up to EXCHANGE_SEND_BATCH. Each row is claimed,
+    built, handed over and marked on its own terms (a refusal fails only that row); the rows
+    sent are marked in one transaction. Packages over EXCHANGE_BATCH_PACKAGE_BYTES go alone,
+    streamed. Returns each claimed row's state."""
+    limit = limit or int(settings.EXCHANGE_SEND_BATCH)
+    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+    if first is not None:
+        code = (
+            pending.filter(pk=first)
+            .values_list("document__agency__code_qcvn102", flat=True)
+            .first()
         )
+        if code is None:
+            return {}
+        pending = pending.filter(document__agency__code_qcvn102=code)
+    rows = claim_due_many(pending, lease=LEASE, limit=limit, first=first)
+    if not rows:
+        return {}
+    messages = list(
+        OutboxMessage.objects.select_related("document__agency", "recipient").filter(
+            pk__in=[row.pk for row in rows]
+        )
+    )
+    for message in messages:  # the attempt count as claimed (the copy read above has it too)
+        message.attempts = next(row.attempts for row in rows if row.pk == message.pk)
+    states: dict[int, str] = {}
+    for code, group in _by_member(messages).items():
+        outcomes = _send_group(group, member_code=code, transport=transport)
+        states |= sends_settle(
+            group, outcomes, mark_sent=_mark_sent, failed=_failed, sent_state=OutboxStatus.SENT
+        )
+    return states
+
+
+def _by_member(messages: list[OutboxMessage]) -> dict[str, list[OutboxMessage]]:
+    groups: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        groups.setdefault(message.document.agency.code_qcvn102 or "", []).append(message)
+    return groups
+
+
+def _send_group(
+    group: list[OutboxMessage], *, member_code: str, transport: Transport | None
+) -> list[SentMessage | SendFailure]:
+    """Build each row's package, then hand the small ones over in one call and the large
+    ones alone; one outcome per row, in order."""
+    outcomes: list[SentMessage | SendFailure | None] = []
+    batch: list[tuple[int, Path]] = []
+    try:
+        sender = transport or config.transport_for(member_code)
+    except LookupError:
+        sender = None
+    for index, message in enumerate(group):
+        built = package_build(spool_path(message.pk), partial(document_package, message.recipient))
+        if isinstance(built, SendFailure):
+            outcomes.append(built)
+        elif sender is None:
+            outcomes.append(NOT_A_MEMBER)
+        elif built.stat().st_size > int(settings.EXCHANGE_BATCH_PACKAGE_BYTES):
+            outcomes.append(_hand_over(partial(sender.send, built)))
+        else:
+            outcomes.append(None)
+            batch.append((index, built))
+    if batch and sender is not None:
+        try:
+            answers: list[SentMessage | TransportError] = sender.send_many([p for _i, p in batch])
+        except TransportError as exc:
+            answers = [exc] * len(batch)
+        for (index, _path), answer in zip(batch, answers, strict=True):
+            outcomes[index] = (
+                SendFailure(answer.code, answer.message, permanent=answer.permanent)
+                if isinstance(answer, TransportError)
+                else answer
+            )
+    return [outcome or NOT_A_MEMBER for outcome in outcomes]
+
+
+def _hand_over(call: Callable[[], SentMessage]) -> SentMessage | SendFailure:
+    try:
+        return call()
     except TransportError as exc:
         return SendFailure(exc.code, exc.message, permanent=exc.permanent)
 
 
-def outbox_message_send(*, outbox_id: int, transport: Transport | None = None) -> str:
-    """Send one outbox row if it is pending and due (idempotent). Returns the resulting state:
-    "sent", "pending" (will be retried), "failed" or "skipped"."""
-    message = claim_due(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING), pk=outbox_id, lease=LEASE
-    )
-    if message is None:
-        return "skipped"
-    message = OutboxMessage.objects.select_related("document__agency", "recipient").get(
-        pk=message.pk
-    )
-    sent = package_send(
-        spool_path(message.pk),
-        lambda: document_package(message.recipient),
-        member_code=message.document.agency.code_qcvn102 or "",
-        transport=transport,
-    )
-    if isinstance(sent, SendFailure):
-        return _failed(message, sent.code, sent.message, permanent=sent.permanent)
+def _mark_sent(sent: list[tuple[OutboxMessage, SentMessage]]) -> None:
+    if not sent:
+        return
+    now = timezone.now()
     with transaction.atomic():
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxStatus.SENT,
-            hub_message_id=sent.id[:64],
-            sent_at=timezone.now(),
-            last_error="",
-            next_attempt_at=None,
-            updated_at=timezone.now(),
+        for message, answer in sent:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                status=OutboxStatus.SENT,
+                hub_message_id=answer.id[:64],
+                sent_at=now,
+                last_error="",
+                next_attempt_at=None,
+                updated_at=now,
+            )
+        audit_record_many(
+            [
+                AuditItem(
+                    action=ExchangeAction.SENT,
+                    target=message.document,
+                    agency_id=message.document.agency_id,
+                    data={
+                        "outbox_id": message.pk,
+                        "recipient": message.recipient.organ_id,
+                        "hub_message_id": answer.id,
+                        "attempts": message.attempts,
+                    },
+                )
+                for message, answer in sent
+            ]
         )
-        audit_record(
-            actor=None,
-            action=ExchangeAction.SENT,
-            target=message.document,
-            agency_id=message.document.agency_id,
-            data={
-                "outbox_id": message.pk,
-                "recipient": message.recipient.organ_id,
-                "hub_message_id": sent.id,
-                "attempts": message.attempts,
-            },
-        )
-    spool_path(message.pk).unlink(missing_ok=True)
-    return OutboxStatus.SENT
+    for message, _answer in sent:
+        spool_path(message.pk).unlink(missing_ok=True)
 
 
 def _failed(message: OutboxMessage, code: str, error: str, *, permanent: bool) -> str:

@@ -1,14 +1,12 @@
-"""Status replies (phản hồi trạng thái, QCVN 102:2016; standards.md §4.6), both ways.
+"""Status replies (phản hồi trạng thái, QCVN 102:2016; standards.md §4.6) this installation
+sends; applying those received is services/applying.py.
 
 Replying: registering a received package queues 01 ("đã đến") in the same transaction, so the
 sender hears the same day (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2 điểm c); each later change
 of the incoming document (documents.hooks) queues 03/04/05/06, or 02 with the clerk's reason
 (Điều 21 khoản 2 điểm b). Each reply is an outbox row (`StatusMessage`) sent after commit and
-retried by the sweep with back-off.
-
-Applying: a status package received from the hub lands on the `OutgoingRecipient` it answers
-(the outgoing document found by its DocumentId, the recipient by the replying organisation), so
-the sender sees each recipient's current status on the document.
+retried by the sweep with back-off; replies of one member travel to the hub in batches
+(`status_batch_send`, docs/adr/0019).
 """
 
 from __future__ import annotations
@@ -20,16 +18,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from congso.audit.services import audit_record
-from congso.documents.constants import DeliveryStatus, IncomingStatus
-from congso.documents.models import IncomingDocument, OutgoingDocument, OutgoingRecipient
+from congso.audit.services import AuditItem, audit_record, audit_record_many
+from congso.documents.constants import IncomingStatus
+from congso.documents.models import IncomingDocument
 from congso.documents.services.incoming_status import STATUS_CODES
 from congso.exchange import lib
 from congso.exchange.lib.config import DEFAULT_STATUS_CODES
 from congso.exchange.models import (
     ExchangeReceipt,
     IncidentKind,
-    RecipientStatusEvent,
     StatusMessage,
     StatusMessageState,
 )
@@ -37,11 +34,12 @@ from congso.exchange.services import config
 from congso.exchange.services.common import (
     ExchangeAction,
     agency_by_code,
-    claim_due,
+    claim_due_many,
     incident_record,
+    sends_settle,
 )
-from congso.exchange.services.packages import parse_document_id, status_package
-from congso.exchange.transport import ReceivedItem, Transport, TransportError
+from congso.exchange.services.packages import status_package
+from congso.exchange.transport import Transport, TransportError
 
 # Codes the documents states map to that a receiver reports (15 is the revocation answer).
 REPORTED_CODES = {"01", "02", "03", "04", "05", "06"}
@@ -98,20 +96,57 @@ def status_message_queue(
 
 def receipt_status_queue(*, receipt: ExchangeReceipt, status_code: str, reason: str = "") -> bool:
     """Queue `status_code` for a registered package unless it is the last one reported."""
-    if status_code not in REPORTED_CODES or receipt.last_status_code == status_code:
-        return False
-    status_message_queue(
-        from_code=receipt.recipient_code,
-        to_code=receipt.sender_code,
-        document_id=receipt.document_id,
-        response_for_code=receipt.response_for_code,
-        status_code=status_code,
-        description=_description(receipt, status_code, reason),
-        receipt=receipt,
+    return bool(receipts_status_queue(receipts=[receipt], status_code=status_code, reasons={}))
+
+
+def receipts_status_queue(
+    *, receipts: list[ExchangeReceipt], status_code: str, reasons: dict[int, str]
+) -> list[StatusMessage]:
+    """Queue `status_code` for each registered package that did not report it last, in the
+    caller's transaction, with one audit chain append for all (`reasons`: by receipt pk);
+    one send is scheduled after commit (it takes the member's other due replies too)."""
+    due = [
+        r for r in receipts if status_code in REPORTED_CODES and r.last_status_code != status_code
+    ]
+    if not due:
+        return []
+    now = timezone.now()
+    messages = [
+        StatusMessage(
+            from_code=receipt.recipient_code,
+            to_code=receipt.sender_code,
+            document_id=receipt.document_id,
+            response_for_code=receipt.response_for_code[:50],
+            status_code=status_code,
+            description=_description(receipt, status_code, reasons.get(receipt.pk, ""))[:500],
+            occurred_at=now,
+            receipt=receipt,
+        )
+        for receipt in due
+    ]
+    for message in messages:
+        message.clean_fields(exclude=["receipt"])  # the receipts are the caller's own rows
+    StatusMessage.objects.bulk_create(messages)
+    for receipt in due:
+        receipt.last_status_code = status_code
+    ExchangeReceipt.objects.bulk_update(due, ["last_status_code"])
+    audit_record_many(
+        [
+            AuditItem(
+                action=ExchangeAction.STATUS_QUEUED,
+                target=message,
+                agency_id=receipt.incoming_document.agency_id,
+                data={
+                    "status_code": status_code,
+                    "document_id": message.document_id,
+                    "to": message.to_code,
+                },
+            )  # fmt: skip
+            for message, receipt in zip(messages, due, strict=True)
+        ]
     )
-    receipt.last_status_code = status_code
-    receipt.save(update_fields=["last_status_code"])
-    return True
+    _schedule_send(messages[0].pk)
+    return messages
 
 
 def revoke_status_queue(
@@ -147,46 +182,91 @@ def revoke_status_queue(
     return message
 
 
-def incoming_state_listener(document_id: int, new_state: str) -> None:
-    """documents.hooks listener: an incoming document changed state inside the current
-    transaction; if it came through the hub, its sender hears the new status code."""
-    # FOR UPDATE OF the receipt only: a plain FOR UPDATE over the join would also lock the
-    # agency row, which every registration's foreign-key check needs (FOR KEY SHARE) while it
-    # holds the audit chain head — a deadlock with the clerk's acceptance (benchmarks.md)
-    receipt = (
-        ExchangeReceipt.objects.select_for_update(of=("self",))
-        .select_related("incoming_document__agency")
-        .filter(incoming_document_id=document_id)
-        .first()
-    )
-    if receipt is None:
-        return
+def incoming_state_listener(document_ids: list[int], new_state: str) -> None:
+    """documents.hooks listener: incoming documents changed state inside the current
+    transaction; the senders of those that came through the hub hear the new status code."""
     code = STATUS_CODES.get(IncomingStatus(new_state))
     if code is None:
         return
-    reason = ""
+    # FOR UPDATE OF the receipts only: a plain FOR UPDATE over the join would also lock the
+    # agency row, which every registration's foreign-key check needs (FOR KEY SHARE) while it
+    # holds the audit chain head — a deadlock with the clerk's acceptance (benchmarks.md)
+    receipts = list(
+        ExchangeReceipt.objects.select_for_update(of=("self",))
+        .select_related("incoming_document__agency")
+        .filter(incoming_document_id__in=document_ids)
+        .order_by("pk")
+    )
+    if not receipts:
+        return
+    reasons: dict[int, str] = {}
     if new_state == IncomingStatus.RETURNED:
-        reason = (
-            IncomingDocument.objects.filter(pk=document_id)
-            .values_list("return_reason", flat=True)
-            .first()
-            or ""
+        returned = dict(
+            IncomingDocument.objects.filter(pk__in=document_ids).values_list("pk", "return_reason")
         )
-    receipt_status_queue(receipt=receipt, status_code=code, reason=reason)
+        reasons = {r.pk: returned.get(r.incoming_document_id) or "" for r in receipts}
+    receipts_status_queue(receipts=receipts, status_code=code, reasons=reasons)
 
 
 def status_message_send(*, status_id: int, transport: Transport | None = None) -> str:
-    """Send one queued reply (idempotent: a reply already sent or claimed is left alone).
-    Returns the resulting state."""
-    message = claim_due(
-        StatusMessage.objects.filter(state=StatusMessageState.PENDING), pk=status_id, lease=LEASE
+    """Send one queued reply (idempotent: a reply already sent or claimed is left alone), with
+    the other due replies of the same member (`status_batch_send`). Returns its state."""
+    return status_batch_send(first=status_id, transport=transport).get(status_id, "skipped")
+
+
+def status_batch_send(
+    *,
+    first: int | None = None,
+    from_code: str | None = None,
+    transport: Transport | None = None,
+    limit: int | None = None,
+) -> dict[int, str]:
+    """Send due replies of one member in one call to the hub: `first` (when due) and that
+    member's other due replies, or those of `from_code`, up to EXCHANGE_SEND_BATCH. Each is
+    claimed, built, handed over and marked on its own terms; those sent are marked in one
+    transaction. Returns each claimed reply's state."""
+    pending = StatusMessage.objects.filter(state=StatusMessageState.PENDING)
+    if first is not None:
+        from_code = pending.filter(pk=first).values_list("from_code", flat=True).first()
+        if from_code is None:
+            return {}
+    if from_code is not None:
+        pending = pending.filter(from_code=from_code)
+    rows = claim_due_many(
+        pending, lease=LEASE, limit=limit or int(settings.EXCHANGE_SEND_BATCH), first=first
     )
-    if message is None:
-        return "skipped"
+    states: dict[int, str] = {}
+    for code in sorted({row.from_code for row in rows}):
+        group = [row for row in rows if row.from_code == code]
+        outcomes = _send_statuses(group, code, transport)
+        states |= sends_settle(
+            group,
+            outcomes,
+            mark_sent=_mark_sent,
+            failed=_send_failed,
+            sent_state=StatusMessageState.SENT,
+        )
+    return states
+
+
+def _send_statuses(
+    group: list[StatusMessage], from_code: str, transport: Transport | None
+) -> list[str | TransportError]:
+    """Build and sign each reply, then hand them over in one call; one outcome each."""
+    agency = agency_by_code(from_code)
+    key = config.xml_key()
+    signer = lib.XmlSigner(key.private_key, key.certificate)
+    outcomes: list[str | TransportError | None] = []
+    built: list[tuple[int, bytes]] = []
     try:
-        sender = transport or config.transport_for(message.from_code)
+        sender = transport or config.transport_for(from_code)
+    except LookupError as exc:
+        return [TransportError(str(exc), code="exchange_status_unsendable", permanent=True)] * len(
+            group
+        )
+    for index, message in enumerate(group):
         package = status_package(
-            from_agency=agency_by_code(message.from_code),
+            from_agency=agency,
             from_code=message.from_code,
             to_code=message.to_code,
             document_id=message.document_id,
@@ -195,28 +275,46 @@ def status_message_send(*, status_id: int, transport: Transport | None = None) -
             description=message.description,
             at=message.occurred_at,
         )
-        key = config.xml_key()
-        data = lib.build_status(package, signer=lib.XmlSigner(key.private_key, key.certificate))
-        hub_id = sender.send_status(data)
-    except TransportError as exc:
-        return _send_failed(message, exc.code, exc.message, permanent=exc.permanent)
-    except (LookupError, lib.EdxmlError) as exc:
-        return _send_failed(message, "exchange_status_unsendable", str(exc), permanent=True)
+        try:
+            built.append((index, lib.build_status(package, signer=signer)))
+            outcomes.append(None)
+        except lib.EdxmlError as exc:
+            outcomes.append(
+                TransportError(str(exc), code="exchange_status_unsendable", permanent=True)
+            )
+    if built:
+        try:
+            answers = sender.send_statuses([data for _index, data in built])
+        except TransportError as exc:
+            answers = [exc] * len(built)
+        for (index, _data), answer in zip(built, answers, strict=True):
+            outcomes[index] = answer
+    return [outcome if outcome is not None else TransportError("?") for outcome in outcomes]
+
+
+def _mark_sent(sent: list[tuple[StatusMessage, str]]) -> None:
+    if not sent:
+        return
+    now = timezone.now()
     with transaction.atomic():
-        StatusMessage.objects.filter(pk=message.pk).update(
-            state=StatusMessageState.SENT,
-            hub_status_id=hub_id[:64],
-            sent_at=timezone.now(),
-            last_error="",
-            next_attempt_at=None,
+        for message, hub_id in sent:
+            StatusMessage.objects.filter(pk=message.pk).update(
+                state=StatusMessageState.SENT,
+                hub_status_id=hub_id[:64],
+                sent_at=now,
+                last_error="",
+                next_attempt_at=None,
+            )
+        audit_record_many(
+            [
+                AuditItem(
+                    action=ExchangeAction.STATUS_SENT,
+                    target=message,
+                    data={"status_code": message.status_code, "hub_status_id": hub_id},
+                )
+                for message, hub_id in sent
+            ]
         )
-        audit_record(
-            actor=None,
-            action=ExchangeAction.STATUS_SENT,
-            target=message,
-            data={"status_code": message.status_code, "hub_status_id": hub_id},
-        )
-    return StatusMessageState.SENT
 
 
 def _send_failed(message: StatusMessage, code: str, error: str, *, permanent: bool) -> str:
@@ -242,134 +340,3 @@ def _send_failed(message: StatusMessage, code: str, error: str, *, permanent: bo
             next_attempt_at=timezone.now() + config.retry_delay(message.attempts),
         )
     return StatusMessageState.PENDING
-
-
-# --- applying replies received -----------------------------------------------------------------
-
-
-def _recipient_for(document_id: str, from_code: str, member_code: str) -> OutgoingRecipient | None:
-    parsed = parse_document_id(document_id)
-    if parsed is None or parsed.organ_id != member_code:
-        return None
-    document = OutgoingDocument.objects.filter(
-        agency__code_qcvn102=parsed.organ_id,
-        issued_on=parsed.issued_on,
-        code_number=parsed.code_number,
-        code_notation=parsed.code_notation,
-    ).first()
-    if document is None:
-        return None
-    return (
-        OutgoingRecipient.objects.select_for_update()
-        .filter(document=document, agency__isnull=True, organ_id=from_code)
-        .first()
-    )
-
-
-def _refuse_status(transport: Transport, item: ReceivedItem, code: str, message: str) -> str:
-    incident_record(
-        kind=IncidentKind.STATUS_REFUSED,
-        code=code,
-        message=message,
-        agency=agency_by_code(transport.member_code),
-        hub_message_id=item.id,
-        sender_code=item.from_code,
-        recipient_code=transport.member_code,
-        document_id=item.document_id,
-        audit_action=ExchangeAction.STATUS_REFUSED,
-    )
-    return "refused"
-
-
-def status_package_apply(*, transport: Transport, item: ReceivedItem) -> str:
-    """Read one status package waiting on the hub, apply it to the recipient row it answers,
-    then acknowledge it. A status for a document this installation did not send, or one that
-    cannot be read, is logged as an incident (never answered: statuses are not replied to)."""
-    if RecipientStatusEvent.objects.filter(hub_status_id=item.id[:64]).exists():
-        transport.ack_status(item.id)  # applied before; its acknowledgement was lost
-        return "duplicate"
-    try:
-        raw = transport.fetch_status(item.id)
-    except TransportError:
-        return "retry"  # still listed on the hub; the next poll tries again
-    result = _apply(transport, item, raw)
-    transport.ack_status(item.id)
-    return result
-
-
-def _verified_status(raw: bytes) -> tuple[Any, str, str]:
-    """(status, problem code, problem message): the status is None when it is refused."""
-    try:
-        status = lib.parse_status(raw)
-    except lib.EdxmlError as exc:
-        return None, exc.code, exc.message_vi
-    try:
-        check = lib.verify_xml_signature(raw)
-    except lib.EdxmlError as exc:
-        return None, exc.code, exc.message_vi
-    if not check.valid:
-        code = check.problem_code or "edxml_signature_invalid"
-        missing = code == "edxml_signature_missing"
-        if not missing or settings.EXCHANGE_REQUIRE_XML_SIGNATURE:
-            return None, code, check.message_vi or "Chữ ký số XML của gói tin không hợp lệ."
-    return status, "", ""
-
-
-@transaction.atomic
-def _apply(transport: Transport, item: ReceivedItem, raw: bytes) -> str:
-    status, code, problem = _verified_status(raw)
-    if status is None:
-        return _refuse_status(transport, item, code, problem)
-    from_code = status.from_org.code
-    if item.from_code and from_code != item.from_code:
-        return _refuse_status(
-            transport,
-            item,
-            "exchange_sender_mismatch",
-            f"Gói tin trạng thái ghi nơi gửi {from_code}, trục báo {item.from_code}.",
-        )
-    recipient = _recipient_for(status.response_for_document_id, from_code, transport.member_code)
-    if recipient is None:
-        return _refuse_status(
-            transport,
-            item,
-            "exchange_unknown_document",
-            f"Trạng thái cho văn bản không do cơ quan gửi: {status.response_for_document_id}.",
-        )
-    at = status.timestamp or timezone.now()
-    _event, created = RecipientStatusEvent.objects.get_or_create(
-        recipient=recipient,
-        status_code=status.status_code,
-        occurred_at=at,
-        defaults={"description": (status.description or "")[:500], "hub_status_id": item.id[:64]},
-    )
-    if not created:
-        return "duplicate"  # the same reply again (the recipient row is locked: no race)
-    # an older reply arriving late never hides a newer one; timestamps travel to the second, so
-    # on a tie the later code of the handling (01 < 03 < 04 …) wins
-    if recipient.exchange_status_at and (at, status.status_code) < (
-        recipient.exchange_status_at,
-        recipient.exchange_status_code,
-    ):
-        return "stale"
-    recipient.exchange_status_code = status.status_code
-    recipient.exchange_status_at = at
-    recipient.exchange_status_description = (status.description or "")[:500]
-    fields = ["exchange_status_code", "exchange_status_at", "exchange_status_description"]
-    if status.status_code != "02" and recipient.delivery_status != DeliveryStatus.DELIVERED:
-        recipient.delivery_status = DeliveryStatus.DELIVERED
-        recipient.delivered_at = at
-        fields += ["delivery_status", "delivered_at"]
-    recipient.save(update_fields=fields)
-    audit_record(
-        actor=None,
-        action=ExchangeAction.STATUS_APPLIED,
-        target=recipient.document,
-        agency_id=recipient.document.agency_id,
-        data={
-            "recipient_id": recipient.pk,
-            "status_code": status.status_code,
-            "hub_status_id": item.id,
-        },
-    )
-    return "applied"

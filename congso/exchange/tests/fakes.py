@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from congso.exchange import lib
-from congso.exchange.transport import ReceivedItem, SentMessage, TransportError
+from congso.exchange.transport import OneByOne, ReceivedItem, SentMessage, TransportError
 
 
 @dataclass
@@ -44,6 +44,7 @@ class FakeHub:
         self.sent_by_sha: dict[str, str] = {}
         self.send_failures: list[TransportError] = []  # raised by the next sends, in order
         self.send_calls = 0
+        self.inline_max = 1024 * 1024  # packages up to this size come with the list (inline)
         self._ids = itertools.count(1)
 
     def transport(self, code: str) -> FakeTransport:
@@ -70,7 +71,7 @@ class FakeHub:
         return [s for s in self.statuses.values() if s.to_code == code]
 
 
-class FakeTransport:
+class FakeTransport(OneByOne):
     def __init__(self, hub: FakeHub, member_code: str) -> None:
         self.hub = hub
         self.member_code = member_code
@@ -101,13 +102,19 @@ class FakeTransport:
         self.hub.sent_by_sha[sha] = message_id
         return SentMessage(message_id, envelope.document_id, tuple(envelope.to_codes))
 
-    def list_received(self, limit: int = 100) -> list[ReceivedItem]:
+    def list_received(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
         waiting = [
             p
             for p in self.hub.packages.values()
             if self.member_code in p.to_codes and self.member_code not in p.acked_by
         ]
-        return [ReceivedItem(p.id, p.from_code, p.document_id, p.business) for p in waiting[:limit]]
+        return [
+            ReceivedItem(
+                p.id, p.from_code, p.document_id, p.business,
+                content=p.data if inline and len(p.data) <= self.hub.inline_max else None,
+            )
+            for p in waiting[:limit]
+        ]  # fmt: skip
 
     def fetch(self, message_id: str, out: BinaryIO) -> int:
         data = self.hub.packages[message_id].data
@@ -132,14 +139,17 @@ class FakeTransport:
         )
         return status_id
 
-    def list_statuses(self, limit: int = 100) -> list[ReceivedItem]:
+    def list_statuses(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
         waiting = [
             s for s in self.hub.statuses.values() if s.to_code == self.member_code and not s.acked
         ]
         return [
-            ReceivedItem(s.id, s.from_code, s.document_id, status_code=s.status_code)
+            ReceivedItem(
+                s.id, s.from_code, s.document_id, status_code=s.status_code,
+                content=s.data if inline and len(s.data) <= self.hub.inline_max else None,
+            )
             for s in waiting[:limit]
-        ]
+        ]  # fmt: skip
 
     def fetch_status(self, status_id: str) -> bytes:
         return self.hub.statuses[status_id].data

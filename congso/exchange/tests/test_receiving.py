@@ -79,6 +79,32 @@ def test_a_package_is_registered_as_received_and_answered_01(
     assert B_CODE in hub.packages[message.hub_message_id].acked_by
 
 
+def test_an_agency_that_accepts_on_arrival_registers_it_and_answers_01_and_03(
+    hub: FakeHub,
+    issue_to: Callable[..., Any],
+    agency_b: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given B registers arrivals from the hub as they arrive
+    settings.EXCHANGE_AUTO_ACCEPT = [B_CODE]
+    message = _sent(issue_to)
+    # when B's installation polls the hub, then A's
+    with django_capture_on_commit_callbacks(execute=True):
+        member_poll(transport=hub.transport(B_CODE))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = member_poll(transport=hub.transport(A_CODE))
+    # then the arrival is in B's incoming book with a number, and A shows 03
+    arrival = IncomingDocument.objects.get(agency=agency_b)
+    assert arrival.status == IncomingStatus.ACCEPTED
+    assert arrival.arrival_number == 1
+    assert arrival.registered_by is None
+    assert _statuses_to_a(hub) == ["01", "03"]
+    assert result.statuses == {"applied": 2}
+    message.recipient.refresh_from_db()
+    assert message.recipient.exchange_status_code == "03"
+
+
 def test_a_package_delivered_twice_registers_once(
     hub: FakeHub, issue_to: Callable[..., Any], agency_b: Any
 ) -> None:
@@ -295,7 +321,7 @@ def test_a_pdf_whose_signature_fails_refuses_the_whole_package(
     _sent(issue_to)
     failed = SignatureCheck(verdict=ValidationVerdict.FAILED, summary="Chữ ký bị sửa đổi")
     monkeypatch.setattr(
-        "congso.documents.services.incoming_exchange._exchange_signature_checks",
+        "congso.documents.services.incoming_exchange.arrival_signature_checks",
         lambda files: [failed for _ in files],
     )
     # when B polls
@@ -322,8 +348,9 @@ def test_a_refused_package_offered_again_is_not_refused_twice(hub: FakeHub, agen
 def test_a_package_that_cannot_be_fetched_stays_on_the_hub_and_the_poll_ends(
     hub: FakeHub, issue_to: Callable[..., Any], agency_b: Any, monkeypatch: Any
 ) -> None:
-    # given a package the hub lists but cannot serve right now
+    # given a package too large to come with the list, which the hub cannot serve right now
     message = _sent(issue_to)
+    hub.inline_max = 0
 
     def unavailable(self: Any, message_id: str, out: Any) -> int:
         raise TransportError("timeout", code="hub_unreachable")

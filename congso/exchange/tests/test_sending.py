@@ -15,7 +15,7 @@ from congso.documents.models import OutboxMessage
 from congso.documents.tests.factories import secrecy
 from congso.exchange import lib
 from congso.exchange.models import ExchangeIncident, IncidentKind
-from congso.exchange.services.sending import outbox_message_send, spool_path
+from congso.exchange.services.sending import outbox_batch_send, outbox_message_send, spool_path
 from congso.exchange.tasks import exchange_sweep
 from congso.exchange.tests.conftest import A_CODE, B_CODE
 from congso.exchange.tests.fakes import FakeHub
@@ -186,3 +186,23 @@ def test_a_document_of_an_agency_that_is_not_a_member_fails_with_a_clear_reason(
     assert outcome == OutboxStatus.FAILED
     message.refresh_from_db()
     assert message.last_error.startswith("exchange_not_a_member")
+
+
+def test_one_send_takes_the_agencys_due_rows_and_a_refusal_fails_only_its_row(
+    hub: FakeHub, issue_to: Callable[..., Any]
+) -> None:
+    # given three documents of A issued to B, and a hub that refuses the first package it sees
+    rows = [OutboxMessage.objects.get(document=issue_to(B_CODE)) for _ in range(3)]
+    hub.send_failures = [TransportError("refused", code="hub_unknown_recipient", permanent=True)]
+    # when the send of the first row runs
+    states = outbox_batch_send(first=rows[0].pk)
+    # then all three were handed over in that one run: the first failed for good, two were sent
+    assert states == {
+        rows[0].pk: OutboxStatus.FAILED,
+        rows[1].pk: OutboxStatus.SENT,
+        rows[2].pk: OutboxStatus.SENT,
+    }
+    assert len(hub.packages) == 2
+    assert AuditEntry.objects.filter(action="exchange.package_sent").count() == 2
+    # when the later rows' own send tasks run, there is nothing left for them
+    assert outbox_message_send(outbox_id=rows[1].pk) == "skipped"

@@ -35,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--docs", type=int, default=200)
         parser.add_argument("--big-mb", type=int, default=200, help="0 = bỏ qua tệp lớn")
         parser.add_argument("--prefix", default="congso_bench_exchange", help="tên các CSDL")
+        parser.add_argument(
+            "--accept",
+            choices=["auto", "clerk"],
+            default="auto",
+            help="auto: vào sổ ngay khi văn bản đến; clerk: văn thư tiếp nhận từng văn bản",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -48,4 +54,5 @@ class Command(BaseCommand):
             write=self.stdout.write,
             pg_url=os.environ["DATABASE_URL"],
             prefix=options["prefix"],
+            accept=options["accept"],
         )

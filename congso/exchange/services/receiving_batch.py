@@ -1,0 +1,243 @@
+"""Receiving a page of packages at once (docs/adr/0019): the steps of services/receiving.py for
+every plain new package whose bytes came with the list, with the registrations of the whole
+page written in ONE transaction (documents, files, receipts, 01 replies, audit entries: one
+statement per table, one audit chain append). Each package is still read, verified and
+refused on its own; a refused package leaves nothing behind (its files are stored in a
+savepoint that is rolled back). Anything else — revoke, update, replace, a package too large
+to come inline — and a page whose transaction fails (a concurrent poll registered one of its
+packages first) go through `receiving.received_package_process` one at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from congso.audit.services import AuditItem, audit_record_many
+from congso.documents.services import incoming_exchange
+from congso.documents.services.incoming_exchange_batch import (
+    PreparedArrival,
+    incoming_documents_accept_on_arrival_many,
+    incoming_documents_receive_exchange_many,
+)
+from congso.exchange import lib
+from congso.exchange.models import ExchangeIncident, ExchangeReceipt, IncidentKind
+from congso.exchange.services import config
+from congso.exchange.services.common import ExchangeAction
+from congso.exchange.services.packages import external_arrival
+from congso.exchange.services.receiving import (
+    Refused,
+    envelope_check,
+    package_files_store,
+    package_parse,
+    package_refuse,
+    received_package_process,
+)
+from congso.exchange.services.statuses import receipts_status_queue
+from congso.exchange.transport import ReceivedItem, Transport
+from congso.organizations.models import Agency
+
+logger = logging.getLogger("congso.exchange")
+
+
+@dataclass
+class _Read:
+    """A package read and verified, waiting for the page's transaction."""
+
+    index: int
+    item: ReceivedItem
+    agency: Agency
+    package: lib.DocumentPackage
+
+
+def _batchable(item: ReceivedItem) -> bool:
+    return item.content is not None and item.business in ("", "new")
+
+
+def received_page_process(
+    *, transport: Transport, items: list[ReceivedItem], ack: Callable[[str], None]
+) -> list[str]:
+    """Handle a page of packages (each claimed by the caller); one outcome per item, in order:
+    "registered", "duplicate", "refused", "revoke" or "retry"."""
+    outcomes: list[str | None] = [None] * len(items)
+    batch = [(i, item) for i, item in enumerate(items) if _batchable(item)]
+    for i, item in enumerate(items):
+        if not _batchable(item):
+            outcomes[i] = received_package_process(transport=transport, item=item, ack=ack).result
+    batch = _without_known(transport, batch, outcomes, ack)
+    work = Path(tempfile.mkdtemp(prefix="page-", dir=config.spool_dir()))
+    try:
+        read = _read_all(transport, batch, work, outcomes, ack)
+        if read:
+            _register_page(transport, read, outcomes, ack)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [outcome or "retry" for outcome in outcomes]
+
+
+def _without_known(
+    transport: Transport,
+    batch: list[tuple[int, ReceivedItem]],
+    outcomes: list[str | None],
+    ack: Callable[[str], None],
+) -> list[tuple[int, ReceivedItem]]:
+    """Answer at once the packages registered or refused before (their acknowledgement was
+    lost): two queries for the page."""
+    if not batch:
+        return []
+    registered = set(
+        ExchangeReceipt.objects.filter(
+            recipient_code=transport.member_code,
+            document_id__in=[item.document_id for _i, item in batch],
+        ).values_list("sender_code", "document_id")
+    )
+    refused = set(
+        ExchangeIncident.objects.filter(
+            hub_message_id__in=[item.id for _i, item in batch], kind=IncidentKind.PACKAGE_REFUSED
+        ).values_list("hub_message_id", flat=True)
+    )
+    left = []
+    for index, item in batch:
+        if (item.from_code, item.document_id) in registered:
+            outcomes[index] = "duplicate"
+        elif item.id in refused:
+            outcomes[index] = "refused"
+        else:
+            left.append((index, item))
+            continue
+        ack(item.id)
+    return left
+
+
+def _read_all(
+    transport: Transport,
+    batch: list[tuple[int, ReceivedItem]],
+    work: Path,
+    outcomes: list[str | None],
+    ack: Callable[[str], None],
+) -> list[_Read]:
+    read: list[_Read] = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in batch:
+        folder = work / str(index)
+        folder.mkdir()
+        path = folder / "package.edxml"
+        path.write_bytes(item.content or b"")
+        try:
+            agency = envelope_check(transport, item, path)
+            package = package_parse(path, folder / "attachments")
+        except Refused as refusal:
+            package_refuse(transport, item, refusal)
+            ack(item.id)
+            outcomes[index] = "refused"
+            continue
+        except Exception:
+            logger.exception("exchange: package %s of %s failed", item.id, transport.member_code)
+            outcomes[index] = "retry"
+            continue
+        key = (package.header.from_org.code, package.header.document_id)
+        if key in seen:  # the same document twice in one page: the second waits for the next
+            outcomes[index] = "retry"
+            continue
+        seen.add(key)
+        read.append(_Read(index, item, agency, package))
+    return read
+
+
+def _register_page(
+    transport: Transport, read: list[_Read], outcomes: list[str | None], ack: Callable[[str], None]
+) -> None:
+    try:
+        with transaction.atomic():
+            registered = _register_all(transport, read, outcomes)
+    except IntegrityError:
+        # another poll registered one of these packages at the same moment: one at a time
+        for one in read:
+            if outcomes[one.index] is None:
+                outcomes[one.index] = received_package_process(
+                    transport=transport, item=one.item, ack=ack
+                ).result
+        return
+    for one in registered:
+        outcomes[one.index] = "registered"
+        ack(one.item.id)
+    for one in read:
+        if outcomes[one.index] == "refused":
+            ack(one.item.id)
+
+
+def _register_all(
+    transport: Transport, read: list[_Read], outcomes: list[str | None]
+) -> list[_Read]:
+    refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
+    kept: list[tuple[_Read, PreparedArrival]] = []
+    for one in read:
+        try:
+            with transaction.atomic():  # a savepoint: a refused package's files go with it
+                files = package_files_store(one.package)
+                checks = incoming_exchange.arrival_signature_checks(files)
+                bad = [
+                    (name, check)
+                    for (_stored, name, _role), check in zip(files, checks, strict=True)
+                    if check is not None and check.verdict in refuse_verdicts
+                ]
+                if bad:
+                    raise Refused(
+                        "exchange_pdf_signature_failed",
+                        "Chữ ký số trên tệp "
+                        + ", ".join(f"“{name}” ({check.summary})" for name, check in bad)
+                        + " không hợp lệ.",
+                    )
+        except Refused as refusal:
+            package_refuse(transport, one.item, refusal)
+            outcomes[one.index] = "refused"
+            continue
+        arrival = external_arrival(one.package, agency=one.agency)
+        kept.append((one, PreparedArrival(arrival=arrival, files=files, checks=checks)))
+    if not kept:
+        return []
+    documents = incoming_documents_receive_exchange_many(arrivals=[p for _one, p in kept])
+    receipts = []
+    for (one, _prepared), document in zip(kept, documents, strict=True):
+        document.agency = one.agency
+        header = one.package.header
+        receipt = ExchangeReceipt(
+            sender_code=header.from_org.code,
+            document_id=header.document_id,
+            recipient_code=transport.member_code,
+            hub_message_id=one.item.id,
+            response_for_code=str(header.code)[:50],
+            incoming_document=document,
+            business_kind=one.package.business.kind,
+        )
+        receipt.clean_fields(exclude=["incoming_document"])
+        receipts.append(receipt)
+    ExchangeReceipt.objects.bulk_create(receipts)
+    receipts_status_queue(receipts=receipts, status_code="01", reasons={})
+    audit_record_many(
+        [
+            AuditItem(
+                action=ExchangeAction.RECEIVED,
+                target=document,
+                agency_id=document.agency_id,
+                data={
+                    "hub_message_id": one.item.id,
+                    "from": one.package.header.from_org.code,
+                    "document_id": one.package.header.document_id,
+                },
+            )
+            for (one, _prepared), document in zip(kept, documents, strict=True)
+        ]
+    )
+    if config.accepts_on_arrival(transport.member_code):
+        incoming_documents_accept_on_arrival_many(
+            documents=documents, files=[prepared.files for _one, prepared in kept]
+        )
+    return [one for one, _prepared in kept]
