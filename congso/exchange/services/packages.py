@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from congso.catalogues.models import DocumentType, UrgencyLevel
@@ -26,6 +27,7 @@ from congso.documents.models import (
     OutboxMessage,
     OutgoingDocument,
     OutgoingRecipient,
+    OutgoingVersion,
     StoredFile,
 )
 from congso.documents.services.files import blob_path
@@ -87,8 +89,11 @@ def parse_document_id(value: str) -> ParsedDocumentId | None:
 
 
 def _attachments(document: OutgoingDocument) -> list[lib.Attachment]:
+    prefetched = getattr(document, "issued_versions", None)  # document_packages' prefetch
     issued = (
-        document.versions.select_related("rendered_file")
+        (prefetched[0] if prefetched else None)
+        if prefetched is not None
+        else document.versions.select_related("rendered_file")
         .filter(origin=VersionOrigin.ISSUED)
         .order_by("-number")
         .first()
@@ -99,7 +104,11 @@ def _attachments(document: OutgoingDocument) -> list[lib.Attachment]:
     files: list[tuple[StoredFile, str, str]] = [(issued.rendered_file, main_name, FileRole.MAIN)]
     files += [
         (item.stored_file, item.name, item.role)
-        for item in document.attachments.select_related("stored_file")
+        for item in (
+            document.attachments.all()  # prefetched with their files by document_packages
+            if prefetched is not None
+            else document.attachments.select_related("stored_file")
+        )
     ]
     return [
         lib.Attachment(
@@ -113,14 +122,15 @@ def _attachments(document: OutgoingDocument) -> list[lib.Attachment]:
     ]
 
 
+_SENDABLE_RELATED = ("agency", "document_type", "urgency", "secrecy", "signer")
+
+
 def _sendable(document_pk: int, *, revoking: bool = False) -> OutgoingDocument:
-    document = (
-        OutgoingDocument.objects.select_related(
-            "agency", "document_type", "urgency", "secrecy", "signer"
-        )
-        .filter(pk=document_pk)
-        .get()
-    )
+    document = OutgoingDocument.objects.select_related(*_SENDABLE_RELATED).get(pk=document_pk)
+    return _check_sendable(document, revoking=revoking)
+
+
+def _check_sendable(document: OutgoingDocument, *, revoking: bool = False) -> OutgoingDocument:
     if document.is_secret or document.secrecy.is_secret:
         raise NotSendable("edxml_secret_refused", "Văn bản mật không được gửi qua trục liên thông.")
     allowed = (OutgoingStatus.ISSUED, OutgoingStatus.REPLACED)
@@ -227,6 +237,50 @@ def document_package(recipient: OutgoingRecipient) -> lib.DocumentPackage:
     )
 
 
+def document_packages(
+    recipients: list[OutgoingRecipient],
+) -> dict[int, lib.DocumentPackage | NotSendable]:
+    """`document_package` for several recipients at once (a batch of outbox rows): the
+    documents, their recipients, issued versions and attachments read in a few queries, not a
+    few per row. By recipient pk: the package, or why it cannot be sent."""
+    documents = {
+        document.pk: document
+        for document in OutgoingDocument.objects.select_related(*_SENDABLE_RELATED)
+        .prefetch_related(
+            "recipients",
+            "attachments__stored_file",
+            Prefetch(
+                "versions",
+                queryset=OutgoingVersion.objects.select_related("rendered_file")
+                .filter(origin=VersionOrigin.ISSUED)
+                .order_by("-number"),
+                to_attr="issued_versions",
+            ),
+        )
+        .filter(pk__in={recipient.document_id for recipient in recipients})
+    }
+    superseding = set(
+        DocumentRelation.objects.filter(
+            source_id__in=list(documents), kind__in=list(KIND_BY_RELATION)
+        ).values_list("source_id", flat=True)
+    )
+    packages: dict[int, lib.DocumentPackage | NotSendable] = {}
+    for recipient in recipients:
+        try:
+            document = _check_sendable(documents[recipient.document_id])
+            business = (
+                superseding_business(document, recipient.organ_id)
+                if document.pk in superseding
+                else None
+            )
+            packages[recipient.pk] = _package(
+                document, organ_id=recipient.organ_id, name=recipient.name, business=business
+            )
+        except NotSendable as refusal:
+            packages[recipient.pk] = refusal
+    return packages
+
+
 def business_package(
     *, kind: str, document_pk: int, original: OutgoingDocument, recipient: OutgoingRecipient,
     reason: str,
@@ -256,15 +310,36 @@ def business_package(
     )
 
 
-def _document_type(value: lib.DocumentType) -> DocumentType:
-    found = None
-    if value.name:
-        found = DocumentType.objects.filter(name__iexact=value.name.strip(), is_active=True).first()
-    return found or DocumentType.objects.get(code=DEFAULT_TYPE_CODE)
+class ArrivalCatalogues:
+    """The catalogue entries arrivals name, read once per page of arrivals (or per arrival
+    when none is shared): document types by name, urgency levels by code."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, DocumentType] = {}
+        self._urgencies: dict[str, UrgencyLevel | None] = {}
+
+    def document_type(self, value: lib.DocumentType) -> DocumentType:
+        name = (value.name or "").strip().casefold()
+        if name not in self._types:
+            found = None
+            if name:
+                found = DocumentType.objects.filter(
+                    name__iexact=value.name.strip(), is_active=True
+                ).first()
+            self._types[name] = found or DocumentType.objects.get(code=DEFAULT_TYPE_CODE)
+        return self._types[name]
+
+    def urgency(self, code: str) -> UrgencyLevel | None:
+        if code not in self._urgencies:
+            self._urgencies[code] = UrgencyLevel.objects.filter(code=code).first()
+        return self._urgencies[code]
 
 
-def external_arrival(package: lib.DocumentPackage, *, agency: Agency) -> ExternalArrival:
+def external_arrival(
+    package: lib.DocumentPackage, *, agency: Agency, catalogues: ArrivalCatalogues | None = None
+) -> ExternalArrival:
     """What the documents app files for a received package (Phụ lục VI names)."""
+    catalogues = catalogues or ArrivalCatalogues()
     meta = lib.document_metadata_from_header(package.header)
     urgency_code = URGENCY_BY_PRIORITY.get(str(meta["priority"]).strip(), "thuong")
     today = timezone.localdate()
@@ -273,12 +348,12 @@ def external_arrival(package: lib.DocumentPackage, *, agency: Agency) -> Externa
         agency_id=agency.pk,
         organ_id=meta["organ_id"],
         organ_name=meta["organ_name"] or meta["organ_id"],
-        document_type=_document_type(package.header.document_type),
+        document_type=catalogues.document_type(package.header.document_type),
         issued_on=min(issued_on, today),
         subject=meta["subject"] or meta["body"] or meta["document_id"],
         code_number=meta["code_number"],
         code_notation=meta["code_notation"],
-        urgency=UrgencyLevel.objects.filter(code=urgency_code).first(),
+        urgency=catalogues.urgency(urgency_code),
         signer_position=meta["signer_position"],
         signer_full_name=meta["signer_full_name"],
         to_places=meta["to_places"].replace("\n", "; "),

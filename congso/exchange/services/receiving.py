@@ -104,14 +104,14 @@ def _refused_before(item: ReceivedItem) -> Outcome | None:
     return None
 
 
-def _recipient(transport: Transport, envelope: lib.Envelope) -> Agency:
+def _recipient(transport: Transport, envelope: lib.Envelope, known: Agency | None = None) -> Agency:
     if transport.member_code not in envelope.to_codes:
         raise Refused(
             "exchange_unknown_recipient",
             f"Gói tin không gửi cho {transport.member_code} (nơi nhận: "
             f"{', '.join(envelope.to_codes) or 'không có'}).",
         )
-    agency = agency_by_code(transport.member_code)
+    agency = known or agency_by_code(transport.member_code)
     if agency is None:
         raise Refused(
             "exchange_unknown_recipient",
@@ -120,7 +120,11 @@ def _recipient(transport: Transport, envelope: lib.Envelope) -> Agency:
     return agency
 
 
-def envelope_check(transport: Transport, item: ReceivedItem, path: Path) -> Agency:
+def envelope_check(
+    transport: Transport, item: ReceivedItem, path: Path, *, agency: Agency | None = None
+) -> Agency:
+    """The recipient agency of a package whose envelope passes (`agency`: the member's agency
+    when the caller has it already)."""
     try:
         envelope = lib.read_envelope(path)
     except lib.EdxmlError as exc:
@@ -136,7 +140,7 @@ def envelope_check(transport: Transport, item: ReceivedItem, path: Path) -> Agen
             "exchange_sender_mismatch",
             f"Gói tin ghi nơi gửi {envelope.from_code}, trục báo nơi gửi {item.from_code}.",
         )
-    return _recipient(transport, envelope)
+    return _recipient(transport, envelope, agency)
 
 
 def _check_xml_signature(check: lib.XmlSignatureCheck | None) -> None:

@@ -30,8 +30,8 @@ from congso.documents.services.incoming_exchange_batch import (
 from congso.exchange import lib
 from congso.exchange.models import ExchangeIncident, ExchangeReceipt, IncidentKind
 from congso.exchange.services import config
-from congso.exchange.services.common import ExchangeAction
-from congso.exchange.services.packages import external_arrival
+from congso.exchange.services.common import ExchangeAction, agency_by_code
+from congso.exchange.services.packages import ArrivalCatalogues, external_arrival
 from congso.exchange.services.receiving import (
     Refused,
     envelope_check,
@@ -125,13 +125,14 @@ def _read_all(
 ) -> list[_Read]:
     read: list[_Read] = []
     seen: set[tuple[str, str]] = set()
+    member_agency = agency_by_code(transport.member_code) if batch else None
     for index, item in batch:
         folder = work / str(index)
         folder.mkdir()
         path = folder / "package.edxml"
         path.write_bytes(item.content or b"")
         try:
-            agency = envelope_check(transport, item, path)
+            agency = envelope_check(transport, item, path, agency=member_agency)
             package = package_parse(path, folder / "attachments")
         except Refused as refusal:
             package_refuse(transport, item, refusal)
@@ -178,6 +179,7 @@ def _register_all(
 ) -> list[_Read]:
     refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
     kept: list[tuple[_Read, PreparedArrival]] = []
+    catalogues = ArrivalCatalogues()
     for one in read:
         try:
             with transaction.atomic():  # a savepoint: a refused package's files go with it
@@ -199,7 +201,7 @@ def _register_all(
             package_refuse(transport, one.item, refusal)
             outcomes[one.index] = "refused"
             continue
-        arrival = external_arrival(one.package, agency=one.agency)
+        arrival = external_arrival(one.package, agency=one.agency, catalogues=catalogues)
         kept.append((one, PreparedArrival(arrival=arrival, files=files, checks=checks)))
     if not kept:
         return []

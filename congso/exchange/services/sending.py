@@ -43,7 +43,7 @@ from congso.exchange.services.common import (
     incident_record,
     sends_settle,
 )
-from congso.exchange.services.packages import NotSendable, document_package
+from congso.exchange.services.packages import NotSendable, document_packages
 from congso.exchange.transport import SentMessage, Transport, TransportError
 
 LEASE = dt.timedelta(minutes=10)
@@ -174,8 +174,19 @@ def _send_group(
         sender = transport or config.transport_for(member_code)
     except LookupError:
         sender = None
+    packages: dict[int, lib.DocumentPackage | NotSendable] | None = None
+
+    def make(message: OutboxMessage) -> lib.DocumentPackage:
+        nonlocal packages
+        if packages is None:  # read once for the group, only if some package is not built yet
+            packages = document_packages([m.recipient for m in group])
+        made = packages[message.recipient.pk]
+        if isinstance(made, NotSendable):
+            raise made
+        return made
+
     for index, message in enumerate(group):
-        built = package_build(spool_path(message.pk), partial(document_package, message.recipient))
+        built = package_build(spool_path(message.pk), partial(make, message))
         if isinstance(built, SendFailure):
             outcomes.append(built)
         elif sender is None:
