@@ -104,3 +104,8 @@ HUB_FINAL_STATUS_CODES = env_list("HUB_FINAL_STATUS_CODES", ["02", "03", "06"])
 HUB_MEMBER_CODE_REGEX = env_str("HUB_MEMBER_CODE_REGEX", "") or ""
 HUB_LIST_LIMIT_MAX = env_int("HUB_LIST_LIMIT_MAX", 500)
 HUB_SERVE_THREADS = env_int("HUB_SERVE_THREADS", 8)
+# Batch verbs (messages/batch/, statuses/batch/, …/ack/) and inline listings (docs/hub.md).
+HUB_BATCH_MAX_ITEMS = env_int("HUB_BATCH_MAX_ITEMS", 100)
+HUB_INLINE_MAX_BYTES = env_int("HUB_INLINE_MAX_BYTES", 1024 * 1024)
+# Django refuses a multipart body with more file parts than this before the hub counts them.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, HUB_BATCH_MAX_ITEMS)

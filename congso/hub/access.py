@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from congso.hub.constants import DeliveryState
@@ -44,6 +45,20 @@ def access_delivery_for_ack(*, member: Member, message_id: uuid.UUID | str, kind
     if delivery is None:
         raise HubMessageNotFound()
     return delivery
+
+
+def access_deliveries_for_ack(
+    *, member: Member, message_ids: Sequence[uuid.UUID], kind: str
+) -> dict[uuid.UUID, Delivery]:
+    """The caller's own deliveries of these packages, by message id, for acknowledging them.
+
+    Ids of other members' packages, of another kind or of nothing at all are simply absent, so
+    the caller learns nothing about them (as `access_delivery_for_ack` answers 404).
+    """
+    deliveries = Delivery.objects.filter(
+        message_id__in=message_ids, message__kind=kind, recipient=member
+    )
+    return {delivery.message_id: delivery for delivery in deliveries}
 
 
 def is_operator(user: Any) -> bool:

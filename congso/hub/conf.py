@@ -54,3 +54,13 @@ def final_status_codes() -> tuple[str, ...]:
 
 def list_limit_max() -> int:
     return int(getattr(settings, "HUB_LIST_LIMIT_MAX", 500))
+
+
+def batch_max_items() -> int:
+    """Most packages (or ids) in one batch call: messages/batch/, statuses/batch/, …/ack/."""
+    return int(getattr(settings, "HUB_BATCH_MAX_ITEMS", 100))
+
+
+def inline_max_bytes() -> int:
+    """Largest package whose bytes a `received/?inline=1` listing carries (base64)."""
+    return int(getattr(settings, "HUB_INLINE_MAX_BYTES", 1024 * 1024))

@@ -41,3 +41,9 @@ class HubMessageNotFound(NotFound):
 
 class HubMemberInvalid(ValidationFailed):
     code = "hub_member_invalid"
+
+
+class HubBatchInvalid(ValidationFailed):
+    """A batch call without items, with too many, or not in the form the contract says (400)."""
+
+    code = "hub_batch_invalid"

@@ -8,9 +8,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation, TooManyFilesSent
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from congso.hub import conf
-from congso.hub.errors import HubTooLarge
+from congso.hub.errors import HubBatchInvalid, HubTooLarge
 
 CHUNK_SIZE = 1024 * 1024
 
@@ -33,6 +40,36 @@ def _too_large(limit: int) -> HubTooLarge:
     )
 
 
+class _TempPackage:
+    """A temporary file under the store's tmp/ directory, hashed and sized while written."""
+
+    def __init__(self, limit: int) -> None:
+        tmp_dir = conf.store_dir() / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        self._limit = limit
+        self._digest = hashlib.sha256()
+        self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in finish/abort
+            dir=tmp_dir, prefix="in-", delete=False
+        )
+        self.path = Path(self._handle.name)
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self._limit:
+            raise _too_large(self._limit)
+        self._digest.update(chunk)
+        self._handle.write(chunk)
+
+    def finish(self) -> Upload:
+        self._handle.close()
+        return Upload(path=self.path, sha256=self._digest.hexdigest(), size=self.size)
+
+    def abort(self) -> None:
+        self._handle.close()
+        self.path.unlink(missing_ok=True)
+
+
 def upload_receive(read: Callable[[int], bytes], *, declared_length: int | None) -> Upload:
     """Copy a request body to a temporary file chunk by chunk, hashing as it goes.
 
@@ -42,27 +79,111 @@ def upload_receive(read: Callable[[int], bytes], *, declared_length: int | None)
     limit = conf.max_package_bytes()
     if declared_length is not None and declared_length > limit:
         raise _too_large(limit)
-    tmp_dir = conf.store_dir() / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    handle = tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="in-", delete=False)  # noqa: SIM115
-    path = Path(handle.name)
+    package = _TempPackage(limit)
     try:
-        with handle:
-            while True:
-                chunk = read(CHUNK_SIZE)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(limit)
-                digest.update(chunk)
-                handle.write(chunk)
+        while chunk := read(CHUNK_SIZE):
+            package.write(chunk)
     except BaseException:
-        path.unlink(missing_ok=True)
+        package.abort()
         raise
-    return Upload(path=path, sha256=digest.hexdigest(), size=size)
+    return package.finish()
+
+
+class _ReceivedPart(UploadedFile):
+    """What the multipart parser files away for a part: the bytes are already in `upload.path`."""
+
+    def __init__(self, upload: Upload) -> None:
+        super().__init__(file=None, size=upload.size)
+        self.upload = upload
+
+    def close(self) -> None:
+        """Nothing is open: the part's file was closed when it was complete."""
+
+
+class _PackageParts(FileUploadHandler):
+    """Writes each file part named `field` to its own temporary package file, in order."""
+
+    chunk_size = CHUNK_SIZE
+
+    def __init__(self, *, field: str, max_items: int, limit: int) -> None:
+        super().__init__()
+        self.field = field
+        self.max_items = max_items
+        self.limit = limit
+        self.uploads: list[Upload] = []
+        self.current: _TempPackage | None = None
+        self._count = 0
+
+    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
+        if field_name != self.field:
+            raise HubBatchInvalid(
+                f"Phần '{field_name}' không được nhận; các gói tin phải gửi trong phần "
+                f"'{self.field}'.",
+                details={"part": field_name},
+            )
+        self._count += 1
+        if self._count > self.max_items:
+            raise _too_many(self.max_items)
+        self.current = _TempPackage(self.limit)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        assert self.current is not None
+        self.current.write(raw_data)
+
+    def file_complete(self, file_size: int) -> _ReceivedPart:
+        assert self.current is not None
+        upload = self.current.finish()
+        self.current = None
+        self.uploads.append(upload)
+        return _ReceivedPart(upload)
+
+    def discard(self) -> None:
+        if self.current is not None:
+            self.current.abort()
+        for upload in self.uploads:
+            upload.discard()
+
+
+def _too_many(limit: int) -> HubBatchInvalid:
+    return HubBatchInvalid(f"Một lần gửi có tối đa {limit} gói tin.", details={"max_items": limit})
+
+
+def uploads_receive_parts(request: HttpRequest, *, field: str) -> list[Upload]:
+    """Stream the file parts named `field` of a multipart/form-data body to temporary files.
+
+    Order is kept; no part is held in memory. A body declared over HUB_MAX_PACKAGE_BYTES is
+    refused before reading (413 `hub_too_large`); a body that is not multipart, holds no such
+    part, more than HUB_BATCH_MAX_ITEMS of them, a part under another name, a `field` that is not
+    a file part, or a body cut inside a part is 400 `hub_batch_invalid`. Nothing is left behind
+    when refused; the caller discards the uploads it gets.
+    """
+    limit = conf.max_package_bytes()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise _too_large(limit)
+    parts = _PackageParts(field=field, max_items=conf.batch_max_items(), limit=limit)
+    try:
+        try:
+            fields, _files = MultiPartParser(request.META, request, [parts]).parse()
+        except (MultiPartParserError, SuspiciousOperation) as exc:
+            if isinstance(exc, TooManyFilesSent):
+                raise _too_many(parts.max_items) from exc
+            raise HubBatchInvalid(
+                f"Thân yêu cầu phải là multipart/form-data với các phần tệp '{field}'."
+            ) from exc
+        if parts.current is not None:
+            raise HubBatchInvalid("Thân yêu cầu bị cắt giữa một gói tin.")
+        if field in fields:
+            raise HubBatchInvalid(f"Phần '{field}' phải là tệp (có filename).")
+        if not parts.uploads:
+            raise HubBatchInvalid(f"Không có gói tin nào trong phần '{field}'.")
+    except BaseException:
+        parts.discard()
+        raise
+    return parts.uploads
 
 
 def relative_store_path(sha256: str) -> str:

@@ -37,9 +37,9 @@ from congso.exchange.lib.parser import (
     parse_package_checked,
     parse_status,
     read_envelope,
-    validate,
 )
 from congso.exchange.lib.signing import XmlSigner, verify_xml_signature
+from congso.exchange.lib.validation import validate, validate_checked
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -80,5 +80,6 @@ __all__ = [
     "read_envelope",
     "status_problems",
     "validate",
+    "validate_checked",
     "verify_xml_signature",
 ]

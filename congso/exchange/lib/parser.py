@@ -1,4 +1,5 @@
-"""Reading edXML packages: `parse_package`, `parse_status`, `read_envelope`, `validate`.
+"""Reading edXML packages: `parse_package`, `parse_status`, `read_envelope` (`validate` and
+`validate_checked` live in validation.py).
 
 Lenient on form (the VNPT sample layout, the xlink/DigitalSignature variant, a SOAP-wrapped
 status, unqualified elements, several date formats), strict on what matters: identifiers,
@@ -620,28 +621,3 @@ def read_envelope(
         is_secret=not config.is_normal_secrecy(header.other_info.secrecy),
         business_document_id=business.document_id or header.document_id,
     )
-
-
-def validate(
-    source: Source, *, limits: C.Limits | None = None, config: C.CodecConfig = C.DEFAULT_CONFIG
-) -> list[Problem]:
-    """Every problem of a package (document or status); [] when valid. Writes no file."""
-    limits = limits or C.Limits()
-    sink = _Base64ToFile(None, limits)
-    try:
-        root = StreamParser(limits=limits, attachments=sink).parse(source)
-        kind, node = _kind(root)
-    except EdxmlError as exc:
-        return list(exc.problems)
-    if kind == "status":
-        reader = _Reader(config)
-        status = reader.status(node)
-        return reader.problems + status_problems(status, config)
-    pkg, problems, _ = _read_document(root, config)
-    nodes = _attachment_nodes(root)
-    for i, node in enumerate(nodes):
-        if not (_text(node, "AttachmentName") or _text(node, "Description")):
-            problems.append(
-                missing(f"AttachmentEncoded/Attachment[{i + 1}]/AttachmentName", "tên tệp đính kèm")
-            )
-    return problems

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 class LimitSerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, required=False, default=100)
+    inline = serializers.BooleanField(required=False, default=False)
 
 
 class AcceptedSerializer(serializers.Serializer):
@@ -23,6 +24,8 @@ class _ReceivedSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="message.id")
     sender = serializers.CharField(source="message.sender.code")
     document_id = serializers.CharField(source="message.document_id")
+    size = serializers.IntegerField(source="message.size")
+    sha256 = serializers.CharField(source="message.sha256")
     created_at = serializers.DateTimeField(source="message.created_at")
 
     def to_representation(self, instance: object) -> dict[str, object]:
@@ -33,17 +36,70 @@ class _ReceivedSerializer(serializers.Serializer):
 
 class ReceivedMessageSerializer(_ReceivedSerializer):
     business = serializers.CharField(source="message.business")
-    size = serializers.IntegerField(source="message.size")
-    sha256 = serializers.CharField(source="message.sha256")
 
 
 class ReceivedStatusSerializer(_ReceivedSerializer):
     status_code = serializers.CharField(source="message.status_code")
 
 
+# The list answers below describe the schema; the views add `content` only with `inline=1`.
+_CONTENT_HELP = (
+    "Chỉ khi inline=1: nội dung gói tin (base64) nếu không quá HUB_INLINE_MAX_BYTES, "
+    "nếu không thì null (tải riêng bằng GET …/{id}/)."
+)
+
+
+class ReceivedMessageItemSerializer(ReceivedMessageSerializer):
+    content = serializers.CharField(required=False, allow_null=True, help_text=_CONTENT_HELP)
+
+
+class ReceivedStatusItemSerializer(ReceivedStatusSerializer):
+    content = serializers.CharField(required=False, allow_null=True, help_text=_CONTENT_HELP)
+
+
 class ReceivedMessageListSerializer(serializers.Serializer):
-    results = ReceivedMessageSerializer(many=True)
+    results = ReceivedMessageItemSerializer(many=True)
 
 
 class ReceivedStatusListSerializer(serializers.Serializer):
-    results = ReceivedStatusSerializer(many=True)
+    results = ReceivedStatusItemSerializer(many=True)
+
+
+class BatchPackagesSerializer(serializers.Serializer):
+    """Schema only: the view streams the parts to disk itself (storage.uploads_receive_parts)."""
+
+    package = serializers.ListField(child=serializers.FileField(), min_length=1)
+
+
+class BatchStatusesSerializer(serializers.Serializer):
+    status = serializers.ListField(child=serializers.FileField(), min_length=1)
+
+
+class BatchErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class BatchItemSerializer(serializers.Serializer):
+    """What the single endpoint would have answered for the package at `index`."""
+
+    index = serializers.IntegerField()
+    status = serializers.IntegerField(help_text="201 mới, 200 gửi lại, 403/413/422 từ chối")
+    id = serializers.UUIDField(required=False)
+    document_id = serializers.CharField(required=False)
+    recipients = serializers.ListField(child=serializers.CharField(), required=False)
+    error = BatchErrorSerializer(required=False)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    results = BatchItemSerializer(many=True)
+
+
+class AckManySerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.UUIDField(), min_length=1)
+
+
+class AckManyResultSerializer(serializers.Serializer):
+    acknowledged = serializers.ListField(child=serializers.UUIDField())
+    unknown = serializers.ListField(child=serializers.UUIDField())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable
 from typing import Any, cast
@@ -9,17 +10,30 @@ from typing import Any, cast
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from congso.core.errors import CongsoError
 from congso.hub import conf
-from congso.hub.access import access_delivery_for_ack, access_message_by_id
+from congso.hub.access import (
+    access_deliveries_for_ack,
+    access_delivery_for_ack,
+    access_message_by_id,
+)
 from congso.hub.api.authentication import HubTokenAuthentication
 from congso.hub.api.errors import hub_exception_handler
 from congso.hub.api.serializers import (
     AcceptedSerializer,
+    AckManyResultSerializer,
+    AckManySerializer,
+    BatchPackagesSerializer,
+    BatchResultSerializer,
+    BatchStatusesSerializer,
     LimitSerializer,
     ReceivedMessageListSerializer,
     ReceivedMessageSerializer,
@@ -28,16 +42,19 @@ from congso.hub.api.serializers import (
     StatusAcceptedSerializer,
 )
 from congso.hub.constants import MessageKind
+from congso.hub.errors import HubBatchInvalid
 from congso.hub.models import Member
 from congso.hub.selectors import delivery_pending_list
 from congso.hub.services.messages import (
     Accepted,
     delivery_acknowledge,
+    delivery_acknowledge_many,
     delivery_count_fetch,
+    delivery_count_fetch_many,
     message_accept,
     status_accept,
 )
-from congso.hub.storage import Upload, stored_file, upload_receive
+from congso.hub.storage import Upload, stored_file, upload_receive, uploads_receive_parts
 
 RAW_XML = {"application/xml": OpenApiTypes.BINARY}
 
@@ -68,6 +85,45 @@ def _accept(request: Request, service: Callable[..., Accepted]) -> Accepted:
         upload.discard()
 
 
+def _accepted_message(accepted: Accepted) -> dict[str, Any]:
+    return {
+        "id": str(accepted.message.id),
+        "document_id": accepted.message.document_id,
+        "recipients": accepted.recipients,
+    }
+
+
+def _accepted_status(accepted: Accepted) -> dict[str, Any]:
+    return {"id": str(accepted.message.id)}
+
+
+def _accept_each(
+    request: Request,
+    field: str,
+    service: Callable[..., Accepted],
+    describe: Callable[[Accepted], dict[str, Any]],
+) -> Response:
+    """Each part through `service` on its own, as the single endpoint would take it: a refusal
+    becomes that item's answer and does not touch the others (each commits by itself)."""
+    uploads = uploads_receive_parts(request._request, field=field)
+    member = cast(Member, request.user)
+    results: list[dict[str, Any]] = []
+    try:
+        for index, upload in enumerate(uploads):
+            try:
+                accepted = service(sender=member, upload=upload)
+            except CongsoError as exc:
+                error = {"code": exc.code, "message": exc.message, "details": exc.details}
+                results.append({"index": index, "status": exc.http_status, "error": error})
+            else:
+                status = 201 if accepted.created else 200
+                results.append({"index": index, "status": status, **describe(accepted)})
+    finally:
+        for upload in uploads:
+            upload.discard()
+    return Response({"results": results})
+
+
 class HealthApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -85,30 +141,67 @@ class MessageSendApi(HubApiView):
     )
     def post(self, request: Request) -> Response:
         accepted = _accept(request, message_accept)
-        body = {
-            "id": str(accepted.message.id),
-            "document_id": accepted.message.document_id,
-            "recipients": accepted.recipients,
-        }
-        return Response(body, status=201 if accepted.created else 200)
+        return Response(_accepted_message(accepted), status=201 if accepted.created else 200)
 
 
-def _limit(request: Request) -> int:
+BATCH_DESCRIPTION = (
+    "Nhiều gói tin trong một yêu cầu multipart/form-data (tối đa HUB_BATCH_MAX_ITEMS phần, "
+    "giữ thứ tự); mỗi gói được kiểm tra và lưu riêng như khi gửi từng gói. Trả 200 với kết quả "
+    "từng gói: `status` là mã mà lời gọi đơn lẻ sẽ trả."
+)
+
+
+class MessageBatchApi(HubApiView):
+    @extend_schema(
+        request={"multipart/form-data": BatchPackagesSerializer},
+        responses={200: BatchResultSerializer},
+        description=BATCH_DESCRIPTION,
+    )
+    def post(self, request: Request) -> Response:
+        return _accept_each(request, "package", message_accept, _accepted_message)
+
+
+def _listing(request: Request) -> tuple[int, bool]:
     serializer = LimitSerializer(data=request.query_params)
     serializer.is_valid(raise_exception=True)
-    return min(int(serializer.validated_data["limit"]), conf.list_limit_max())
+    limit = min(int(serializer.validated_data["limit"]), conf.list_limit_max())
+    return limit, bool(serializer.validated_data["inline"])
+
+
+def _received(request: Request, kind: str, serializer: type[Serializer]) -> Response:
+    """The member's pending packages; with `inline=1` each carries its bytes (base64) when small
+    enough, and handing them out counts as a fetch of each (one UPDATE for the page)."""
+    limit, inline = _listing(request)
+    member = cast(Member, request.user)
+    rows = list(delivery_pending_list(member=member, kind=kind, limit=limit))
+    results = serializer(rows, many=True).data
+    if inline:
+        largest = conf.inline_max_bytes()
+        fetched = []
+        for item, row in zip(results, rows, strict=True):
+            item["content"] = None
+            if row.message.size <= largest:
+                content = stored_file(row.message.stored_path).read_bytes()
+                item["content"] = base64.b64encode(content).decode("ascii")
+                fetched.append(row)
+        delivery_count_fetch_many(deliveries=fetched)
+    return Response({"results": results})
 
 
 LIMIT_PARAM = OpenApiParameter("limit", int, description="tối đa (mặc định 100)")
+INLINE_PARAM = OpenApiParameter(
+    "inline",
+    bool,
+    description="1: kèm nội dung gói tin (base64) khi không quá HUB_INLINE_MAX_BYTES",
+)
 
 
 class MessageReceivedListApi(HubApiView):
-    @extend_schema(parameters=[LIMIT_PARAM], responses={200: ReceivedMessageListSerializer})
+    @extend_schema(
+        parameters=[LIMIT_PARAM, INLINE_PARAM], responses={200: ReceivedMessageListSerializer}
+    )
     def get(self, request: Request) -> Response:
-        rows = delivery_pending_list(
-            member=self.member(request), kind=MessageKind.EDOC, limit=_limit(request)
-        )
-        return Response({"results": ReceivedMessageSerializer(rows, many=True).data})
+        return _received(request, MessageKind.EDOC, ReceivedMessageSerializer)
 
 
 def _raw(member: Member, message_id: uuid.UUID, kind: str) -> FileResponse:
@@ -129,6 +222,60 @@ class MessageContentApi(HubApiView):
         return _raw(self.member(request), message_id, MessageKind.EDOC)
 
 
+ACK_BODY_MAX_BYTES = 64 * 1024  # plus 100 bytes per allowed id: a UUID list, never more
+
+
+def _ack_many(request: Request, kind: str) -> Response:
+    """Acknowledge the caller's own deliveries among `ids`; the others are `unknown`."""
+    declared = int(request._request.META.get("CONTENT_LENGTH") or 0)
+    if declared > ACK_BODY_MAX_BYTES + 100 * conf.batch_max_items():
+        raise HubBatchInvalid("Thân yêu cầu quá lớn cho một danh sách mã gói tin.")
+    try:
+        data = request.data
+    except (exceptions.ParseError, exceptions.UnsupportedMediaType) as exc:
+        raise HubBatchInvalid('Cần JSON {"ids": [...]}.') from exc
+    serializer = AckManySerializer(data=data)
+    if not serializer.is_valid():
+        raise HubBatchInvalid(
+            'Cần {"ids": [...]}: từ 1 đến HUB_BATCH_MAX_ITEMS mã gói tin (UUID).',
+            details={"fields": serializer.errors},
+        )
+    ids: list[uuid.UUID] = list(dict.fromkeys(serializer.validated_data["ids"]))
+    if len(ids) > conf.batch_max_items():
+        raise HubBatchInvalid(
+            f"Một lần xác nhận có tối đa {conf.batch_max_items()} gói tin.",
+            details={"max_items": conf.batch_max_items()},
+        )
+    member = cast(Member, request.user)
+    own = access_deliveries_for_ack(member=member, message_ids=ids, kind=kind)
+    delivery_acknowledge_many(member=member, deliveries=list(own.values()))
+    return Response(
+        {
+            "acknowledged": [str(i) for i in ids if i in own],
+            "unknown": [str(i) for i in ids if i not in own],
+        }
+    )
+
+
+ACK_MANY_DESCRIPTION = (
+    "Xác nhận đã nhận nhiều gói tin trong một giao dịch (lặp lại không đổi gì); mã không phải "
+    "gói tin gửi tới đơn vị nằm trong `unknown`."
+)
+
+
+class MessageAckManyApi(HubApiView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="v1_hub_messages_ack_many",
+        request=AckManySerializer,
+        responses={200: AckManyResultSerializer},
+        description=ACK_MANY_DESCRIPTION,
+    )
+    def post(self, request: Request) -> Response:
+        return _ack_many(request, MessageKind.EDOC)
+
+
 class MessageAckApi(HubApiView):
     @extend_schema(request=None, responses={204: OpenApiResponse(description="đã nhận")})
     def post(self, request: Request, message_id: uuid.UUID) -> Response:
@@ -145,22 +292,44 @@ class StatusSendApi(HubApiView):
     )
     def post(self, request: Request) -> Response:
         accepted = _accept(request, status_accept)
-        return Response({"id": str(accepted.message.id)}, status=201 if accepted.created else 200)
+        return Response(_accepted_status(accepted), status=201 if accepted.created else 200)
+
+
+class StatusBatchApi(HubApiView):
+    @extend_schema(
+        request={"multipart/form-data": BatchStatusesSerializer},
+        responses={200: BatchResultSerializer},
+        description=BATCH_DESCRIPTION,
+    )
+    def post(self, request: Request) -> Response:
+        return _accept_each(request, "status", status_accept, _accepted_status)
 
 
 class StatusReceivedListApi(HubApiView):
-    @extend_schema(parameters=[LIMIT_PARAM], responses={200: ReceivedStatusListSerializer})
+    @extend_schema(
+        parameters=[LIMIT_PARAM, INLINE_PARAM], responses={200: ReceivedStatusListSerializer}
+    )
     def get(self, request: Request) -> Response:
-        rows = delivery_pending_list(
-            member=self.member(request), kind=MessageKind.STATUS, limit=_limit(request)
-        )
-        return Response({"results": ReceivedStatusSerializer(rows, many=True).data})
+        return _received(request, MessageKind.STATUS, ReceivedStatusSerializer)
 
 
 class StatusContentApi(HubApiView):
     @extend_schema(responses={(200, "application/xml"): OpenApiTypes.BINARY})
     def get(self, request: Request, message_id: uuid.UUID) -> FileResponse:
         return _raw(self.member(request), message_id, MessageKind.STATUS)
+
+
+class StatusAckManyApi(HubApiView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="v1_hub_statuses_ack_many",
+        request=AckManySerializer,
+        responses={200: AckManyResultSerializer},
+        description=ACK_MANY_DESCRIPTION,
+    )
+    def post(self, request: Request) -> Response:
+        return _ack_many(request, MessageKind.STATUS)
 
 
 class StatusAckApi(HubApiView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from congso.hub.keys import member_keypair_write, member_token
+from congso.hub.keys import KeyFiles, member_keypair_write, member_token
 from congso.hub.tests import packages
 
 SENDER = "000.00.00.H34"
@@ -100,12 +101,14 @@ def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             process.stdout.close()
 
 
-def _call(url: str, *, token: str, data: bytes | None = None) -> tuple[int, bytes]:
+def _call(
+    url: str, *, token: str, data: bytes | None = None, content_type: str = "application/xml"
+) -> tuple[int, bytes]:
     request = urllib.request.Request(  # noqa: S310
         url,
         data=data,
         method="POST" if data is not None or url.endswith("/ack/") else "GET",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
@@ -114,13 +117,9 @@ def _call(url: str, *, token: str, data: bytes | None = None) -> tuple[int, byte
         return error.code, error.read()
 
 
-def test_a_package_crosses_a_running_hub(hub_process, tmp_path: Path) -> None:
-    # given a running hub with two members registered through the command line
-    base, env = hub_process
-    keys = {
-        code: member_keypair_write(code=code, out_dir=tmp_path / "keys")
-        for code in (SENDER, RECIPIENT)
-    }
+def _members(env: dict[str, str], key_dir: Path) -> dict[str, KeyFiles]:
+    """Register the two members through the command line; returns their keys."""
+    keys = {code: member_keypair_write(code=code, out_dir=key_dir) for code in (SENDER, RECIPIENT)}
     for code, name in ((SENDER, "UBND tỉnh Kon Tum"), (RECIPIENT, "Sở Nội vụ")):
         _congso(
             "hub",
@@ -132,6 +131,13 @@ def test_a_package_crosses_a_running_hub(hub_process, tmp_path: Path) -> None:
             str(keys[code].public_key),
             env=env,
         )
+    return keys
+
+
+def test_a_package_crosses_a_running_hub(hub_process, tmp_path: Path) -> None:
+    # given a running hub with two members registered through the command line
+    base, env = hub_process
+    keys = _members(env, tmp_path / "keys")
     assert RECIPIENT in _congso("hub", "member-list", env=env)
 
     def token(code: str) -> str:
@@ -156,3 +162,61 @@ def test_a_package_crosses_a_running_hub(hub_process, tmp_path: Path) -> None:
     used = token(RECIPIENT)
     assert _call(base + "messages/received/", token=used)[0] == 200
     assert _call(base + "messages/received/", token=used)[0] == 401
+
+
+def _multipart(boundary: str, field: str, bodies: list[bytes]) -> bytes:
+    parts = []
+    for index, body in enumerate(bodies):
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{index}.edxml"\r\nContent-Type: application/xml\r\n\r\n'.encode()
+        )
+        parts += [body, b"\r\n"]
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)
+
+
+def test_a_batch_crosses_a_running_hub(hub_process, tmp_path: Path) -> None:
+    # given a running hub with two members
+    base, env = hub_process
+    keys = _members(env, tmp_path / "keys")
+
+    def token(code: str) -> str:
+        return member_token(code=code, private_key_pem=keys[code].private_key.read_bytes())
+
+    bodies = [
+        packages.edoc(sender=SENDER, recipients=[RECIPIENT], number=n, keys=keys[SENDER])
+        for n in (1, 2)
+    ]
+    # when the sender posts both packages in one multipart call over HTTP
+    multipart = "multipart/form-data; boundary=b0undary"
+    status, answer = _call(
+        base + "messages/batch/",
+        token=token(SENDER),
+        data=_multipart("b0undary", "package", bodies),
+        content_type=multipart,
+    )
+    # then both are accepted, listed inline byte for byte and acknowledged in one call
+    assert status == 200, answer
+    results = json.loads(answer)["results"]
+    assert [r["status"] for r in results] == [201, 201]
+    status, listing = _call(base + "messages/received/?inline=1", token=token(RECIPIENT))
+    listed = json.loads(listing)["results"]
+    assert [base64.b64decode(m["content"]) for m in listed] == bodies
+    ids = [r["id"] for r in results]
+    status, acked = _call(
+        base + "messages/ack/",
+        token=token(RECIPIENT),
+        data=json.dumps({"ids": ids}).encode(),
+        content_type="application/json",
+    )
+    assert (status, json.loads(acked)) == (200, {"acknowledged": ids, "unknown": []})
+    # and a batch over the limit (1 MB here) is refused before it is read
+    status, refused = _call(
+        base + "messages/batch/",
+        token=token(SENDER),
+        data=_multipart("b0undary", "package", [b"<" * (1024 * 1024)]),
+        content_type=multipart,
+    )
+    assert (status, json.loads(refused)["code"]) == (413, "hub_too_large")
+    assert not list((tmp_path / "store" / "tmp").glob("in-*"))

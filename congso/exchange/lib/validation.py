@@ -1,0 +1,78 @@
+"""Checking a received package without keeping it: `validate`, `validate_checked`.
+
+`validate_checked` is what a relay (the hub) needs on every package: the problems of `validate`
+and the result of `verify_xml_signature` from ONE streaming pass (the signature verifier listens
+to the same parser events), instead of reading the package twice. Attachments are decoded and
+counted but never written.
+"""
+
+from __future__ import annotations
+
+from congso.exchange.lib import config as C
+from congso.exchange.lib.checks import missing, status_problems
+from congso.exchange.lib.errors import EdxmlError, Problem
+from congso.exchange.lib.model import XmlSignatureCheck
+from congso.exchange.lib.parser import (
+    Source,
+    _attachment_nodes,
+    _Base64ToFile,
+    _kind,
+    _read_document,
+    _Reader,
+    _text,
+)
+from congso.exchange.lib.signing import SignatureVerifier
+from congso.exchange.lib.xmlstream import Node, StreamParser
+
+
+def validate(
+    source: Source, *, limits: C.Limits | None = None, config: C.CodecConfig = C.DEFAULT_CONFIG
+) -> list[Problem]:
+    """Every problem of a package (document or status); [] when valid. Writes no file."""
+    limits = limits or C.Limits()
+    try:
+        root = StreamParser(limits=limits, attachments=_Base64ToFile(None, limits)).parse(source)
+    except EdxmlError as exc:
+        return list(exc.problems)
+    return _problems(root, config)
+
+
+def validate_checked(
+    source: Source, *, limits: C.Limits | None = None, config: C.CodecConfig = C.DEFAULT_CONFIG
+) -> tuple[list[Problem], XmlSignatureCheck]:
+    """`validate` and `verify_xml_signature` in one streaming pass.
+
+    The problems are those `validate` returns; the check is that of `verify_xml_signature`.
+    A package that cannot be read at all has its reading problem(s) and a check that is not
+    valid and carries the first problem's code (the signature could not be looked at).
+    """
+    limits = limits or C.Limits()
+    verifier = SignatureVerifier(config)
+    parser = StreamParser(limits=limits, attachments=_Base64ToFile(None, limits), events=verifier)
+    try:
+        root = parser.parse(source)
+    except EdxmlError as exc:
+        first = exc.problems[0]
+        unread = XmlSignatureCheck(
+            valid=False, problem_code=first.code, message_vi=first.message_vi
+        )
+        return list(exc.problems), unread
+    return _problems(root, config), verifier.result()
+
+
+def _problems(root: Node, config: C.CodecConfig) -> list[Problem]:
+    try:
+        kind, node = _kind(root)
+    except EdxmlError as exc:
+        return list(exc.problems)
+    if kind == "status":
+        reader = _Reader(config)
+        status = reader.status(node)
+        return reader.problems + status_problems(status, config)
+    _pkg, problems, _ = _read_document(root, config)
+    for i, attachment in enumerate(_attachment_nodes(root)):
+        if not (_text(attachment, "AttachmentName") or _text(attachment, "Description")):
+            problems.append(
+                missing(f"AttachmentEncoded/Attachment[{i + 1}]/AttachmentName", "tên tệp đính kèm")
+            )
+    return problems
