@@ -115,8 +115,15 @@ def _recipients_of(envelope: Any) -> list[Member]:
     return [members[code] for code in codes]
 
 
-def message_accept(*, sender: Member, upload: Upload) -> Accepted:
+Later = list[Callable[[], Accepted]]
+
+
+def message_accept(*, sender: Member, upload: Upload, later: Later | None = None) -> Accepted:
     """Take a document package from `sender` and queue it for each recipient.
+
+    With `later`, a package that passes every check is not written yet: its record is appended
+    to `later` (a batch writes its records together, after checking every package) and the
+    answer is `PENDING`.
 
     The same (sender, DocumentId, business, SHA-256) again returns the first message and creates
     no delivery (at-least-once senders, exactly-once deliveries). Secret documents never travel
@@ -155,7 +162,7 @@ def message_accept(*, sender: Member, upload: Upload) -> Accepted:
     except (HubUnprocessable, HubSenderMismatch) as exc:
         _refused(sender, exc.code)
         raise
-    return _record_once(
+    return _record_now_or_later(
         key,
         upload,
         partial(
@@ -167,6 +174,7 @@ def message_accept(*, sender: Member, upload: Upload) -> Accepted:
             upload=upload,
             recipients=recipients,
         ),
+        later,
     )
 
 
@@ -175,6 +183,18 @@ def _repeat_of(key: str) -> Accepted | None:
     if existing is None:
         return None
     return Accepted(existing, False, _recipient_codes(existing))
+
+
+PENDING = Accepted(message=None, created=True, recipients=[])  # type: ignore[arg-type]
+
+
+def _record_now_or_later(
+    key: str, upload: Upload, record: Callable[..., Accepted], later: Later | None
+) -> Accepted:
+    if later is None:
+        return _record_once(key, upload, record)
+    later.append(partial(_record_once, key, upload, record))
+    return PENDING
 
 
 def _record_once(key: str, upload: Upload, record: Callable[..., Accepted]) -> Accepted:
@@ -259,8 +279,9 @@ def _message_record(
     return Accepted(message, True, [r.code for r in recipients])
 
 
-def status_accept(*, sender: Member, upload: Upload) -> Accepted:
-    """Take a status package (standards §4.6) and relay it to the sender of the document.
+def status_accept(*, sender: Member, upload: Upload, later: Later | None = None) -> Accepted:
+    """Take a status package (standards §4.6) and relay it to the sender of the document
+    (`later`: as in `message_accept`).
 
     Only a recipient of the document may report on it (else 422 `hub_unknown_document`). The same
     (sender, DocumentId, StatusCode, Timestamp) again returns the first status.
@@ -308,7 +329,7 @@ def status_accept(*, sender: Member, upload: Upload) -> Accepted:
     if repeat is not None:
         upload.discard()
         return repeat
-    return _record_once(
+    return _record_now_or_later(
         key,
         upload,
         partial(
@@ -319,6 +340,7 @@ def status_accept(*, sender: Member, upload: Upload) -> Accepted:
             key=key,
             upload=upload,
         ),
+        later,
     )
 
 

@@ -171,3 +171,15 @@ def test_a_batch_of_statuses_answers_each(client, sender, recipient) -> None:
     # and the same status again is a repeat with the same id
     again = send_batch(client, recipient, [known], url=STATUS_BATCH, field="status").json()
     assert again["results"] == [{"index": 0, "status": 200, "id": results[0]["id"]}]
+
+
+def test_the_same_package_twice_in_one_batch_is_stored_once(client, sender, recipient) -> None:
+    # given one package posted twice in the same call (a sender retrying inside its batch)
+    body = signed(sender, [recipient], number=7)
+    # when the batch is taken
+    results = send_batch(client, sender, [body, body]).json()["results"]
+    # then the first is created, the second answers with the same message, one delivery
+    assert [r["status"] for r in results] == [201, 200]
+    assert results[0]["id"] == results[1]["id"]
+    assert Message.objects.count() == 1
+    assert Delivery.objects.count() == 1
