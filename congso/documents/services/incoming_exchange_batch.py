@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from congso.audit.services import AuditItem, audit_record_many
 from congso.catalogues.models import SecrecyLevel, UrgencyLevel
@@ -29,7 +28,6 @@ from congso.documents.services.incoming_exchange import (
 from congso.documents.services.numbering import register_take_numbers
 from congso.documents.services.search_index import (
     search_entries_bulk_create,
-    search_entries_bulk_replace,
     search_entry_values_incoming,
 )
 from congso.signatures.services import SignatureCheck
@@ -62,9 +60,13 @@ def _texts(files: Sequence[tuple[StoredFile, str, str]]) -> list[str]:
 
 @transaction.atomic
 def incoming_documents_receive_exchange_many(
-    *, arrivals: Sequence[PreparedArrival]
+    *, arrivals: Sequence[PreparedArrival], accept: bool = False
 ) -> list[IncomingDocument]:
-    """File several arrivals from the hub in status "received", in order."""
+    """File several arrivals from the hub, in order: in status "received", or — `accept`, for
+    agencies that register arrivals from the hub as they arrive (EXCHANGE_AUTO_ACCEPT) —
+    "accepted" in the year's incoming book, one block of consecutive numbers per book, the
+    numbers a clerk's acceptances one by one would take. Listeners hear of the accepted ones in
+    one call (the caller answers the senders of documents it has only just filed itself)."""
     if not arrivals:
         return []
     urgency = UrgencyLevel.objects.get(code="thuong")
@@ -80,6 +82,8 @@ def incoming_documents_receive_exchange_many(
         )
         document.clean_fields(exclude=_NOT_CLEANED)
         documents.append(document)
+    if accept:
+        _number(documents)
     IncomingDocument.objects.bulk_create(documents)
     rows = [
         arrival_files(document, prepared.files, prepared.checks)
@@ -93,72 +97,17 @@ def incoming_documents_receive_exchange_many(
             for document, prepared in zip(documents, arrivals, strict=True)
         ],
     )
-    audit_record_many(
-        [
-            AuditItem(
-                action=IncomingAction.RECEIVED_EXCHANGE,
-                target=document,
-                agency_id=document.agency_id,
-                data=arrival_audit_data(document, prepared.files, files),
-            )
-            for document, prepared, files in zip(documents, arrivals, rows, strict=True)
-        ]
-    )
-    return documents
-
-
-def _values(
-    document: IncomingDocument, files: Sequence[tuple[StoredFile, str, str]]
-) -> dict[str, object]:
-    return search_entry_values_incoming(
-        document, type_name=document.document_type.name, texts=_texts(files)
-    )
-
-
-@transaction.atomic
-def incoming_documents_accept_on_arrival_many(
-    *, documents: Sequence[IncomingDocument], files: Sequence[Sequence[tuple[StoredFile, str, str]]]
-) -> list[IncomingDocument]:
-    """Register just-filed arrivals in their agencies' incoming books at once (the agencies
-    chose to register arrivals from the hub as they arrive, EXCHANGE_AUTO_ACCEPT): one block
-    of consecutive numbers per book, in order, the same numbers a clerk's acceptances one by
-    one would take (`incoming_internal.incoming_document_accept_on_arrival`). `files`: each
-    document's files, for its search entry. Listeners hear of them in one call."""
-    if not documents:
-        return []
-    year = local_today().year
-    by_agency: dict[int, list[IncomingDocument]] = defaultdict(list)
-    for document in documents:
-        by_agency[document.agency_id].append(document)
-    for agency_id in sorted(by_agency):  # a fixed order: two pages never deadlock
-        group = by_agency[agency_id]
-        register, first = register_take_numbers(
-            agency_id=agency_id,
-            year=year,
-            direction=Direction.INCOMING,
-            is_secret=False,
-            count=len(group),
+    entries = [
+        AuditItem(
+            action=IncomingAction.RECEIVED_EXCHANGE,
+            target=document,
+            agency_id=document.agency_id,
+            data=arrival_audit_data(document, prepared.files, files),
         )
-        for offset, document in enumerate(group):
-            document.register = register
-            document.arrival_number = first + offset
-    now = timezone.now()
-    for document in documents:
-        document.registered_by = None
-        document.status = IncomingStatus.ACCEPTED
-        document.updated_at = now
-    IncomingDocument.objects.bulk_update(
-        documents, ["register", "arrival_number", "registered_by", "status", "updated_at"]
-    )
-    search_entries_bulk_replace(
-        direction=Direction.INCOMING,
-        values=[
-            (document.pk, _values(document, document_files))
-            for document, document_files in zip(documents, files, strict=True)
-        ],
-    )
-    audit_record_many(
-        [
+        for document, prepared, files in zip(documents, arrivals, rows, strict=True)
+    ]
+    if accept:
+        entries += [
             AuditItem(
                 action=IncomingAction.ACCEPTED,
                 target=document,
@@ -171,6 +120,38 @@ def incoming_documents_accept_on_arrival_many(
             )
             for document in documents
         ]
+    audit_record_many(entries)
+    if accept:
+        hooks.incoming_states_changed([d.pk for d in documents], IncomingStatus.ACCEPTED)
+    return documents
+
+
+def _values(
+    document: IncomingDocument, files: Sequence[tuple[StoredFile, str, str]]
+) -> dict[str, object]:
+    return search_entry_values_incoming(
+        document, type_name=document.document_type.name, texts=_texts(files)
     )
-    hooks.incoming_states_changed([d.pk for d in documents], IncomingStatus.ACCEPTED)
-    return list(documents)
+
+
+def _number(documents: list[IncomingDocument]) -> None:
+    """Take the numbers of the arrivals registered on arrival (a fixed agency order: two pages
+    never deadlock) and mark them accepted by the system (no clerk)."""
+    year = local_today().year
+    by_agency: dict[int, list[IncomingDocument]] = defaultdict(list)
+    for document in documents:
+        by_agency[document.agency_id].append(document)
+    for agency_id in sorted(by_agency):
+        group = by_agency[agency_id]
+        register, first = register_take_numbers(
+            agency_id=agency_id,
+            year=year,
+            direction=Direction.INCOMING,
+            is_secret=False,
+            count=len(group),
+        )
+        for offset, document in enumerate(group):
+            document.register = register
+            document.arrival_number = first + offset
+            document.registered_by = None
+            document.status = IncomingStatus.ACCEPTED

@@ -187,22 +187,6 @@ def search_entries_bulk_create(
     return created
 
 
-def search_entries_bulk_replace(
-    *, direction: str, values: Sequence[tuple[int, dict[str, Any]]]
-) -> list[SearchEntry]:
-    """Replace the entries of several documents at once ((document_id, values) pairs), in the
-    caller's transaction: a page of arrivals registered together (incoming_exchange_batch)."""
-    ids = [document_id for document_id, _values in values]
-    old = list(
-        SearchEntry.objects.filter(direction=direction, document_id__in=ids).values_list(
-            "pk", flat=True
-        )
-    )
-    SearchEntry.objects.filter(pk__in=old).delete()
-    engine().forget(old)
-    return search_entries_bulk_create(direction=direction, values=values)
-
-
 def search_index_rebuild(*, batch_size: int = 500) -> int:
     """Rebuild every entry from the documents (after an import or a restore); returns the count."""
     count = 0

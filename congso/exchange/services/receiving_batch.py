@@ -24,7 +24,6 @@ from congso.audit.services import AuditItem, audit_record_many
 from congso.documents.services import incoming_exchange
 from congso.documents.services.incoming_exchange_batch import (
     PreparedArrival,
-    incoming_documents_accept_on_arrival_many,
     incoming_documents_receive_exchange_many,
 )
 from congso.exchange import lib
@@ -40,7 +39,7 @@ from congso.exchange.services.receiving import (
     package_refuse,
     received_package_process,
 )
-from congso.exchange.services.statuses import receipts_status_queue
+from congso.exchange.services.statuses import new_receipts_statuses_queue
 from congso.exchange.transport import ReceivedItem, Transport
 from congso.organizations.models import Agency
 
@@ -205,7 +204,11 @@ def _register_all(
         kept.append((one, PreparedArrival(arrival=arrival, files=files, checks=checks)))
     if not kept:
         return []
-    documents = incoming_documents_receive_exchange_many(arrivals=[p for _one, p in kept])
+    accept = config.accepts_on_arrival(transport.member_code)
+    documents = incoming_documents_receive_exchange_many(
+        arrivals=[p for _one, p in kept], accept=accept
+    )
+    codes = ["01", "03"] if accept else ["01"]  # registered on arrival: 03 goes with 01
     receipts = []
     for (one, _prepared), document in zip(kept, documents, strict=True):
         document.agency = one.agency
@@ -218,11 +221,12 @@ def _register_all(
             response_for_code=str(header.code)[:50],
             incoming_document=document,
             business_kind=one.package.business.kind,
+            last_status_code=codes[-1],
         )
         receipt.clean_fields(exclude=["incoming_document"])
         receipts.append(receipt)
     ExchangeReceipt.objects.bulk_create(receipts)
-    receipts_status_queue(receipts=receipts, status_code="01", reasons={})
+    new_receipts_statuses_queue(receipts=receipts, codes=codes)
     audit_record_many(
         [
             AuditItem(
@@ -238,8 +242,4 @@ def _register_all(
             for (one, _prepared), document in zip(kept, documents, strict=True)
         ]
     )
-    if config.accepts_on_arrival(transport.member_code):
-        incoming_documents_accept_on_arrival_many(
-            documents=documents, files=[prepared.files for _one, prepared in kept]
-        )
     return [one for one, _prepared in kept]

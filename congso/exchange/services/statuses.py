@@ -110,26 +110,38 @@ def receipts_status_queue(
     ]
     if not due:
         return []
+    for receipt in due:
+        receipt.last_status_code = status_code
+    ExchangeReceipt.objects.filter(pk__in=[r.pk for r in due]).update(last_status_code=status_code)
+    return new_receipts_statuses_queue(receipts=due, codes=[status_code], reasons=reasons)
+
+
+def new_receipts_statuses_queue(
+    *, receipts: list[ExchangeReceipt], codes: list[str], reasons: dict[int, str] | None = None
+) -> list[StatusMessage]:
+    """Queue `codes` in order for each receipt (the caller has set `last_status_code`; a page
+    of arrivals registered on arrival answers 01 and 03 at once), with one audit chain append
+    for all; one send is scheduled after commit."""
+    if not receipts or not codes:
+        return []
     now = timezone.now()
+    pairs = [(receipt, code) for receipt in receipts for code in codes]
     messages = [
         StatusMessage(
             from_code=receipt.recipient_code,
             to_code=receipt.sender_code,
             document_id=receipt.document_id,
             response_for_code=receipt.response_for_code[:50],
-            status_code=status_code,
-            description=_description(receipt, status_code, reasons.get(receipt.pk, ""))[:500],
+            status_code=code,
+            description=_description(receipt, code, (reasons or {}).get(receipt.pk, ""))[:500],
             occurred_at=now,
             receipt=receipt,
         )
-        for receipt in due
+        for receipt, code in pairs
     ]
     for message in messages:
         message.clean_fields(exclude=["receipt"])  # the receipts are the caller's own rows
     StatusMessage.objects.bulk_create(messages)
-    for receipt in due:
-        receipt.last_status_code = status_code
-    ExchangeReceipt.objects.bulk_update(due, ["last_status_code"])
     audit_record_many(
         [
             AuditItem(
@@ -137,12 +149,12 @@ def receipts_status_queue(
                 target=message,
                 agency_id=receipt.incoming_document.agency_id,
                 data={
-                    "status_code": status_code,
+                    "status_code": message.status_code,
                     "document_id": message.document_id,
                     "to": message.to_code,
                 },
             )  # fmt: skip
-            for message, receipt in zip(messages, due, strict=True)
+            for message, (receipt, _code) in zip(messages, pairs, strict=True)
         ]
     )
     _schedule_send(messages[0].pk)

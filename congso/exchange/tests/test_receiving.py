@@ -363,3 +363,30 @@ def test_a_package_that_cannot_be_fetched_stays_on_the_hub_and_the_poll_ends(
     assert IncomingDocument.objects.filter(agency=agency_b).count() == 0
     assert ExchangeIncident.objects.count() == 0
     assert B_CODE not in hub.packages[message.hub_message_id].acked_by
+
+
+def test_in_a_page_a_refused_package_leaves_nothing_and_the_others_register(
+    hub: FakeHub, issue_to: Callable[..., Any], agency_b: Any, monkeypatch: Any
+) -> None:
+    # given three packages waiting, the second with a PDF whose signature check fails
+    sent = [_sent(issue_to) for _ in range(3)]
+    failed = SignatureCheck(verdict=ValidationVerdict.FAILED, summary="Chữ ký bị sửa đổi")
+    calls: list[int] = []
+
+    def checks(files: Any) -> list[Any]:
+        calls.append(1)
+        return [failed if len(calls) == 2 else None for _ in files]
+
+    monkeypatch.setattr(
+        "congso.documents.services.incoming_exchange.arrival_signature_checks", checks
+    )
+    # when B polls them as one page
+    result = member_poll(transport=hub.transport(B_CODE))
+    # then two are registered with their receipts, the second is refused with 02, all acknowledged
+    assert result.packages == {"registered": 2, "refused": 1}
+    assert IncomingDocument.objects.filter(agency=agency_b).count() == 2
+    assert ExchangeReceipt.objects.count() == 2
+    refused = ExchangeIncident.objects.get(code="exchange_pdf_signature_failed")
+    assert refused.hub_message_id == sent[1].hub_message_id
+    assert sorted(StatusMessage.objects.values_list("status_code", flat=True)) == ["01", "01", "02"]
+    assert all(B_CODE in hub.packages[m.hub_message_id].acked_by for m in sent)
