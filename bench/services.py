@@ -1,7 +1,7 @@
 """Benchmark of the online public services (issue 6, Performance): `congso bench services`.
 
 In one run, on PostgreSQL (SQLite is refused):
-1. N synthetic dossiers written with COPY (congso/dossiers/bench.py: `dossiers_generate`);
+1. N synthetic dossiers written with COPY (congso/dossiers/bench/: `dossiers_generate`);
 2. the public status lookup `GET /api/v1/dossiers/lookup/?code=&secret=` served by gunicorn
    (several worker processes, persistent database connections) in another process, loaded by
    wrk (or, without wrk, this file's own load generator) in a third process: requests/s and
@@ -86,7 +86,7 @@ def serve(port: int, workers: int, threads: int) -> None:
     from django.conf import settings
 
     django.setup()
-    settings.ROOT_URLCONF = "congso.dossiers.bench"  # the project's URLs + the bare view
+    settings.ROOT_URLCONF = "congso.dossiers.bench.urls"  # the project's URLs + the bare view
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
     from gunicorn.app.base import BaseApplication

@@ -17,17 +17,11 @@ from congso.core.errors import ValidationFailed
 from congso.core.identity import Actor
 from congso.organizations.models import Agency
 from congso.procedures.constants import ProcedureAuditAction
-from congso.procedures.interchange import (
-    FORMAT,
-    ComponentData,
-    ProcedureData,
-    StepData,
-    active_agencies_by_kind,
-    catalogue_from_xlsx,
-    catalogue_to_xlsx,
-    procedure_to_dict,
-    validate_catalogue,
-)
+from congso.procedures.interchange.excel import catalogue_from_xlsx, catalogue_to_xlsx
+from congso.procedures.interchange.export import active_agencies_by_kind, procedure_to_dict
+from congso.procedures.interchange.format import FORMAT
+from congso.procedures.interchange.records import ComponentData, ProcedureData, StepData
+from congso.procedures.interchange.validation import validate_catalogue
 from congso.procedures.models import Procedure, ProcedureComponent, ProcessStep
 from congso.procedures.text import search_text_for
 

@@ -9,18 +9,12 @@ counted but never written.
 from __future__ import annotations
 
 from congso.exchange.lib import config as C
+from congso.exchange.lib.attachments import _attachment_nodes, _Base64ToFile
 from congso.exchange.lib.checks import missing, status_problems
 from congso.exchange.lib.errors import EdxmlError, Problem
+from congso.exchange.lib.header_reader import _kind, _Reader, _text
 from congso.exchange.lib.model import XmlSignatureCheck
-from congso.exchange.lib.parser import (
-    Source,
-    _attachment_nodes,
-    _Base64ToFile,
-    _kind,
-    _read_document,
-    _Reader,
-    _text,
-)
+from congso.exchange.lib.parser import Source, _read_document
 from congso.exchange.lib.signing import SignatureVerifier
 from congso.exchange.lib.xmlstream import Node, StreamParser
 
