@@ -5,16 +5,21 @@ Two installations (PostgreSQL databases `{prefix}_a`, `{prefix}_b`), a hub (`{pr
 test (congso/exchange/reliability/cluster.py).
 
 1. End to end: A issues N small công văn to B (real issuing services, rendered PDF, outbox row;
-   no PAdES signer), queued while the workers are stopped. The clock starts with the workers:
-   A signs (XMLDSig) and sends each package, the hub checks and stores it, B registers it and
-   answers 01, B's clerk accepts it (03), the hub relays both, A applies them. It stops when
-   every recipient row of A shows 03. Lost = rows without 03; duplicated = extra receipts or
-   incoming documents at B. Then the timeline of every document (`timeline`): when each stage
-   was reached, read from both databases (harness `timeline` step).
+   PAdES-signed only with `--signed`), queued while the workers are stopped. The clock starts
+   with the workers: A signs (XMLDSig) and sends each package, the hub checks and stores it,
+   B registers it and answers 01, B's clerk accepts it (03), the hub relays both, A applies
+   them. It stops when every recipient row of A shows 03. Lost = rows without 03; duplicated =
+   extra receipts or incoming documents at B. Then the timeline of every document (`timeline`):
+   when each stage was reached, read from both databases (harness `timeline` step).
 2. Raw limit of the same path: the hub restarted with HUB_REQUIRE_XML_SIGNATURE off, N unsigned
    packages posted straight to it by 4 threads (no platform, no broker).
 3. Large attachment: one document with a 200 MB PDF attachment sent A → hub → B while the RSS of
    both workers (process trees) is sampled; growth = peak − level before.
+`--signed`: A's PDFs carry the person's and the agency's PAdES signatures (B-T, TEST PKI keys on
+SoftHSM2 tokens, the TEST TSA/OCSP/CRL service running for the whole run; cluster.py), applied
+while issuing (not timed), so B validates each PDF when it registers it (timed); the verdicts B
+recorded are reported ("incoming_verdicts", expected all "valid"). A large attachment is then
+signed as well (A's văn thư signs PDF attachments when issuing) and validated by B.
 The last stdout line is one JSON object.
 """
 
@@ -252,9 +257,11 @@ def run(
     prefix: str,
     root: Path | None = None,
     accept: str = "auto",
+    signed: bool = False,
 ) -> dict[str, Any]:
     """`accept`: "auto" — B registers arrivals as they arrive (EXCHANGE_AUTO_ACCEPT), so 01
-    and 03 leave together; "clerk" — B's clerk accepts in a loop (a harness process)."""
+    and 03 leave together; "clerk" — B's clerk accepts in a loop (a harness process).
+    `signed`: A signs its PDFs (PAdES, TEST PKI) and B validates them on arrival."""
     root = root or Path(tempfile.mkdtemp(prefix="congso-bench-exchange-"))
     extra_env = {"CONGSO_UPLOAD_MAX_MB": str(max(big_mb + 10, 50))}
     if accept == "auto":
@@ -266,6 +273,7 @@ def run(
         poll_seconds=1,
         log=write,
         extra_env=extra_env,
+        signed=signed,
     )
     load_before = round(os.getloadavg()[0], 1)
     try:
@@ -292,6 +300,8 @@ def run(
         "hub_rss_growth_mb": big["growth"].get("hub") if big else None,
         "docs": docs,
         "accept": accept,
+        "signed": signed,
+        "incoming_verdicts": e2e["b"]["incoming_verdicts"],
         "cpu_ms_per_doc": e2e["cpu_ms_per_doc"],
         "machine": machine(),
         "load": [load_before, round(os.getloadavg()[0], 1)],

@@ -294,6 +294,17 @@ EXCHANGE_POLL_WORKERS = env_int("EXCHANGE_POLL_WORKERS", 2)
 # than EXCHANGE_BATCH_PACKAGE_BYTES goes alone, streamed from disk.
 EXCHANGE_SEND_BATCH = env_int("EXCHANGE_SEND_BATCH", 50)
 EXCHANGE_BATCH_PACKAGE_BYTES = env_int("EXCHANGE_BATCH_PACKAGE_BYTES", 2 * 1024 * 1024)
+# A queue of its own for the periodic poll and sweep ("" = the default queue): they never wait
+# behind a burst of send tasks; workers then consume both (`-Q celery,exchange-poll`).
+EXCHANGE_POLL_QUEUE = env_str("EXCHANGE_POLL_QUEUE", "") or ""
+CELERY_TASK_ROUTES = (
+    {
+        "exchange.tasks.exchange_poll": {"queue": EXCHANGE_POLL_QUEUE},
+        "exchange.tasks.exchange_sweep": {"queue": EXCHANGE_POLL_QUEUE},
+    }
+    if EXCHANGE_POLL_QUEUE
+    else {}
+)
 CELERY_BEAT_SCHEDULE["exchange-poll"] = {
     "task": "exchange.tasks.exchange_poll",
     "schedule": float(EXCHANGE_POLL_SECONDS),

@@ -6,6 +6,12 @@ its own member code and keys, and its own Celery worker (`celery -A config worke
 its own queue on the shared RabbitMQ broker (CELERY_TASK_DEFAULT_QUEUE). The hub is
 `congso hub serve` with its own PostgreSQL database. Every process is started here, in its own
 process group, and stopped here by its id — nothing else is touched.
+
+`signed=True`: A's documents carry PAdES signatures. A TEST PKI is made in `{root}/pki` with
+SoftHSM2 tokens holding the keys of A's leader (person) and of A's agency (organisation), A
+signs through `PadesDocumentSigner` when its leader approves and its văn thư issues, and the
+TEST PKI's TSA/OCSP/CRL service runs (on a free port) for as long as the cluster, so B trusts the
+TEST root and checks revocation as a receiver would.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 A_CODE = "000.00.12.H34"
 B_CODE = "000.00.13.H34"
+PADES_SIGNER = "congso.signatures.documents.PadesDocumentSigner"
 CONGSO = str(Path(sys.executable).with_name("congso"))
 CELERY = str(Path(sys.executable).with_name("celery"))
 DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672//"
@@ -147,16 +154,20 @@ class Cluster:
     broker: str = DEFAULT_BROKER
     poll_seconds: int = 2
     hub_require_signature: bool = True
-    worker_concurrency: int = 2
+    worker_concurrency: int = 3
     extra_env: dict[str, str] = field(default_factory=dict)
     log: Callable[[str], None] = print
     hub_port: int = 0
     hub: subprocess.Popen[bytes] | None = None
+    signed: bool = False
+    signatures_port: int = 0
+    signatures: subprocess.Popen[bytes] | None = None
     installations: dict[str, Installation] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self.hub_port = self.hub_port or free_port()
+        self.signatures_port = self.signatures_port or free_port()
         for name, code, agency, abbr in (
             ("a", A_CODE, "Sở Thông tin và Truyền thông", "STTTT"),
             ("b", B_CODE, "Sở Tài chính", "STC"),
@@ -176,6 +187,10 @@ class Cluster:
     @property
     def hub_url(self) -> str:
         return f"http://127.0.0.1:{self.hub_port}"
+
+    @property
+    def pki_dir(self) -> Path:
+        return self.root / "pki"
 
     @property
     def hub_db_url(self) -> str:
@@ -209,6 +224,7 @@ class Cluster:
             CONGSO_DOCUMENT_SIGNER="",
             CELERY_BROKER_URL=self.broker,
             CELERY_TASK_DEFAULT_QUEUE=inst.queue,
+            EXCHANGE_POLL_QUEUE=f"{inst.queue}-poll",
             EXCHANGE_HUB_URL=self.hub_url,
             EXCHANGE_MEMBER_CODE=inst.code,
             EXCHANGE_MEMBER_KEY_FILE=str(inst.key),
@@ -221,7 +237,26 @@ class Cluster:
             EXCHANGE_SEND_LEASE_SECONDS="30",
             EXCHANGE_HTTP_TIMEOUT="20",
         )
+        if self.signed:
+            env.update(self._signing_env(name))
         env.update(self.extra_env)
+        return env
+
+    def _signing_env(self, name: str) -> dict[str, str]:
+        """Both installations trust the TEST PKI (its root, its OCSP/CRL, its TSA); only A signs,
+        with the keys on its SoftHSM2 tokens (the PIN read from the variable the keys name)."""
+        from congso.signatures.demo import DEMO_PIN_ENV
+        from congso.signatures.lib.softhsm import TEST_USER_PIN
+
+        env = {"CONGSO_SIGNATURES_TEST_PKI_DIR": str(self.pki_dir)}
+        if name == "a":
+            env.update(
+                {
+                    "CONGSO_DOCUMENT_SIGNER": PADES_SIGNER,
+                    "SOFTHSM2_CONF": str(self.pki_dir / "softhsm" / "softhsm2.conf"),
+                    DEMO_PIN_ENV: TEST_USER_PIN,
+                }
+            )
         return env
 
     # --- commands --------------------------------------------------------------------------------
@@ -312,12 +347,29 @@ class Cluster:
                 inst.name, "setup", "--code", inst.code, "--name", inst.agency_name,
                 "--abbreviation", inst.abbreviation,
             )  # fmt: skip
+        if self.signed:
+            self.pki_prepare()
+            self.signatures_start()
         self.purge()
+
+    def pki_prepare(self) -> None:
+        """The TEST PKI with its services at 127.0.0.1:`signatures_port`, SoftHSM2 tokens for
+        A's leader and A's agency, and their `SigningKey` rows in A's database."""
+        shutil.rmtree(self.pki_dir, ignore_errors=True)
+        leader = f"{self.installations['a'].abbreviation.lower()}_giamdoc"  # harness's naming
+        self._run(
+            [CONGSO, "signatures_test_pki", "--dir", str(self.pki_dir),
+             "--port", str(self.signatures_port), "--demo-signer", leader],
+            self.env("a"),
+        )  # fmt: skip
 
     def purge(self) -> None:
         """Empty both installations' queues (left-overs of an earlier run)."""
-        for name in self.installations:
-            self._run([CELERY, "-A", "config", "purge", "-f"], self.env(name), timeout=60)
+        for name, inst in self.installations.items():
+            queues = f"{inst.queue},{inst.queue}-poll"
+            self._run(
+                [CELERY, "-A", "config", "purge", "-f", "-Q", queues], self.env(name), timeout=60
+            )
 
     # --- processes -------------------------------------------------------------------------------
 
@@ -345,6 +397,27 @@ class Cluster:
             _stop(self.hub)
             self.hub = None
 
+    def signatures_start(self) -> None:
+        """The TEST PKI's TSA/OCSP/CRL service (`congso signatures_services`), until stop_all."""
+        log = (self.root / "signatures-services.log").open("ab")
+        self.signatures = subprocess.Popen(  # noqa: S603
+            [CONGSO, "signatures_services", "--dir", str(self.pki_dir)],
+            env=self.env("a"),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while not reachable("127.0.0.1", self.signatures_port):
+            if self.signatures.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the TSA/OCSP/CRL service did not start")
+            time.sleep(0.3)
+
+    def signatures_stop(self) -> None:
+        if self.signatures is not None:
+            _stop(self.signatures)
+            self.signatures = None
+
     def worker_start(self, name: str) -> subprocess.Popen[bytes]:
         inst = self.installations[name]
         inst.workers_started += 1
@@ -352,7 +425,7 @@ class Cluster:
         inst.worker = subprocess.Popen(  # noqa: S603
             [
                 CELERY, "-A", "config", "worker", "-B",
-                "-Q", inst.queue,
+                "-Q", f"{inst.queue},{inst.queue}-poll",
                 "-n", f"{inst.queue}-{inst.workers_started}@%h",
                 "-s", str(inst.var / "celerybeat-schedule"),
                 "--concurrency", str(self.worker_concurrency),
@@ -387,6 +460,7 @@ class Cluster:
         for name in self.installations:
             self.worker_stop(name)
         self.hub_stop()
+        self.signatures_stop()
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:

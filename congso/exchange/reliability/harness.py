@@ -21,7 +21,12 @@ from congso.audit.models import AuditEntry
 from congso.catalogues.models import DocumentType
 from congso.core.identity import Role
 from congso.documents.constants import IncomingSource, IncomingStatus, OutboxStatus
-from congso.documents.models import IncomingDocument, OutboxMessage, OutgoingRecipient
+from congso.documents.models import (
+    IncomingDocument,
+    IncomingFile,
+    OutboxMessage,
+    OutgoingRecipient,
+)
 from congso.exchange.models import ExchangeIncident, ExchangeReceipt, StatusMessage
 from congso.exchange.services.common import ExchangeAction
 from congso.organizations.constants import AgencyKind
@@ -194,6 +199,9 @@ def counts(*, code: str, peer_code: str) -> dict[str, Any]:
     recipients = OutgoingRecipient.objects.filter(
         document__agency__code_qcvn102=code, organ_id=peer_code, agency__isnull=True
     )
+    # the PDF signature check at registration: "unsigned" without a signer at the peer, "valid"
+    # when the peer signs and this installation trusts its PKI; "" (not checked) for other files
+    verdicts = _grouped(IncomingFile.objects.filter(document__in=incoming), "signature_verdict")
     applied = AuditEntry.objects.filter(action=ExchangeAction.STATUS_APPLIED)
     applied_pairs: dict[str, set[Any]] = {}
     for data in applied.values_list("data", flat=True).iterator():
@@ -209,6 +217,7 @@ def counts(*, code: str, peer_code: str) -> dict[str, Any]:
         "incoming": incoming.count(),
         "incoming_distinct": distinct_incoming.count(),
         "incoming_status": _grouped(incoming, "status"),
+        "incoming_verdicts": {(verdict or "unchecked"): n for verdict, n in verdicts.items()},
         "receipts": receipts.count(),
         "duplicate_receipts": duplicate_receipts,
         "status_messages": {

@@ -47,6 +47,8 @@ class Command(BaseCommand):
         exchange.add_argument("--docs", type=_positive, default=200)
         exchange.add_argument("--big-mb", type=int, default=200, help="0 = bỏ qua tệp lớn")
         exchange.add_argument("--prefix", default="congso_bench_exchange")
+        exchange.add_argument("--accept", choices=["auto", "clerk"], default="auto")
+        exchange.add_argument("--signed", action="store_true")
         # `congso bench services …` is the dossiers app's `bench_services` command (same options).
         services = commands.add_parser("services", help="Dịch vụ công (lệnh bench_services).")
         services.add_argument("--dossiers", type=_positive, default=1_000_000)
@@ -83,6 +85,8 @@ class Command(BaseCommand):
                 docs=options["docs"],
                 big_mb=options["big_mb"],
                 prefix=options["prefix"],
+                accept=options["accept"],
+                signed=options["signed"],
                 stdout=self.stdout,
                 stderr=self.stderr,
             )

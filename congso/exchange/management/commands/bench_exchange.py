@@ -41,6 +41,11 @@ class Command(BaseCommand):
             default="auto",
             help="auto: vào sổ ngay khi văn bản đến; clerk: văn thư tiếp nhận từng văn bản",
         )
+        parser.add_argument(
+            "--signed",
+            action="store_true",
+            help="văn bản ký số PAdES (PKI THỬ NGHIỆM, token SoftHSM2); bên nhận kiểm tra chữ ký",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -55,4 +60,5 @@ class Command(BaseCommand):
             pg_url=os.environ["DATABASE_URL"],
             prefix=options["prefix"],
             accept=options["accept"],
+            signed=options["signed"],
         )
