@@ -73,11 +73,8 @@ class HubClient:
     # --- the Transport protocol ----------------------------------------------------------------
 
     def send(self, package: Path | bytes) -> SentMessage:
-        body = self._json(self._call("POST", "messages/", body=package, accept=(200, 201)))
-        return SentMessage(
-            id=str(body["id"]),
-            document_id=str(body.get("document_id", "")),
-            recipients=tuple(body.get("recipients", ())),
+        return _sent_message(
+            self._json(self._call("POST", "messages/", body=package, accept=(200, 201)))
         )
 
     def list_received(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
@@ -132,37 +129,40 @@ class HubClient:
     # --- batch verbs (docs/hub.md: messages/batch/, statuses/batch/, …/ack/) ------------------
 
     def send_many(self, packages: Sequence[Path]) -> list[SentMessage | TransportError]:
-        if self._one_by_one:
-            return OneByOne.send_many(self, packages)  # type: ignore[arg-type]
-        try:
-            results = self._batch("messages/batch/", "package", [p.read_bytes() for p in packages])
-        except TransportError as exc:
-            if not _no_batch_verbs(exc):
-                raise
-            self._one_by_one = True
-            return self.send_many(packages)
-        return [
-            item
-            if isinstance(item, TransportError)
-            else SentMessage(
-                id=str(item["id"]),
-                document_id=str(item.get("document_id", "")),
-                recipients=tuple(item.get("recipients", ())),
-            )
-            for item in results
-        ]
+        results = self._batch_or_alone(
+            "messages/batch/",
+            "package",
+            lambda: [p.read_bytes() for p in packages],
+            lambda: OneByOne.send_many(self, packages),  # type: ignore[arg-type]
+        )
+        return [_sent_message(item) if isinstance(item, dict) else item for item in results]
 
     def send_statuses(self, packages: Sequence[bytes]) -> list[str | TransportError]:
-        if self._one_by_one:
-            return OneByOne.send_statuses(self, packages)  # type: ignore[arg-type]
-        try:
-            results = self._batch("statuses/batch/", "status", list(packages))
-        except TransportError as exc:
-            if not _no_batch_verbs(exc):
-                raise
-            self._one_by_one = True
-            return self.send_statuses(packages)
-        return [item if isinstance(item, TransportError) else str(item["id"]) for item in results]
+        results = self._batch_or_alone(
+            "statuses/batch/",
+            "status",
+            lambda: list(packages),
+            lambda: OneByOne.send_statuses(self, packages),  # type: ignore[arg-type]
+        )
+        return [str(item["id"]) if isinstance(item, dict) else item for item in results]
+
+    def _batch_or_alone(
+        self,
+        path: str,
+        field: str,
+        bodies: Callable[[], list[bytes]],
+        alone: Callable[[], list[Any]],
+    ) -> list[Any]:
+        """The batch verb's outcomes, or those of the single verb per package (`alone`) when
+        this hub has no batch verbs (found once, then remembered)."""
+        if not self._one_by_one:
+            try:
+                return self._batch(path, field, bodies())
+            except TransportError as exc:
+                if not _no_batch_verbs(exc):
+                    raise
+                self._one_by_one = True
+        return alone()
 
     def ack_many(self, message_ids: Sequence[str]) -> None:
         self._ack("messages/ack/", message_ids, self.ack)
@@ -307,6 +307,14 @@ def _item_outcome(item: dict[str, Any]) -> dict[str, Any] | TransportError:
     if status in (200, 201) and item.get("id"):
         return item
     return _failure(status, item)
+
+
+def _sent_message(body: dict[str, Any]) -> SentMessage:
+    return SentMessage(
+        id=str(body["id"]),
+        document_id=str(body.get("document_id", "")),
+        recipients=tuple(body.get("recipients", ())),
+    )
 
 
 def _no_batch_verbs(exc: TransportError) -> bool:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from congso.audit.services import AuditItem, audit_record, audit_record_many
+from congso.audit.services import AuditItem, audit_record_many
 from congso.documents.constants import DeliveryStatus
 from congso.documents.models import OutgoingDocument, OutgoingRecipient
 from congso.exchange import lib
@@ -31,25 +31,6 @@ from congso.exchange.models import IncidentKind, RecipientStatusEvent
 from congso.exchange.services.common import ExchangeAction, agency_by_code, incident_record
 from congso.exchange.services.packages import ParsedDocumentId, parse_document_id
 from congso.exchange.transport import ReceivedItem, Transport, TransportError
-
-
-def _recipient_for(document_id: str, from_code: str, member_code: str) -> OutgoingRecipient | None:
-    parsed = parse_document_id(document_id)
-    if parsed is None or parsed.organ_id != member_code:
-        return None
-    document = OutgoingDocument.objects.filter(
-        agency__code_qcvn102=parsed.organ_id,
-        issued_on=parsed.issued_on,
-        code_number=parsed.code_number,
-        code_notation=parsed.code_notation,
-    ).first()
-    if document is None:
-        return None
-    return (
-        OutgoingRecipient.objects.select_for_update()
-        .filter(document=document, agency__isnull=True, organ_id=from_code)
-        .first()
-    )
 
 
 def _refuse_status(transport: Transport, item: ReceivedItem, code: str, message: str) -> str:
@@ -65,29 +46,6 @@ def _refuse_status(transport: Transport, item: ReceivedItem, code: str, message:
         audit_action=ExchangeAction.STATUS_REFUSED,
     )
     return "refused"
-
-
-def status_package_apply(
-    *, transport: Transport, item: ReceivedItem, ack: Callable[[str], None] | None = None
-) -> str:
-    """Read one status package waiting on the hub (its bytes come with the item when the hub
-    sent them inline), apply it to the recipient row it answers, then acknowledge it (through
-    `ack` when given: a poll acknowledges a page at once). A status for a document this
-    installation did not send, or one that cannot be read, is logged as an incident (never
-    answered: statuses are not replied to)."""
-    acknowledge = ack or transport.ack_status
-    if RecipientStatusEvent.objects.filter(hub_status_id=item.id[:64]).exists():
-        acknowledge(item.id)  # applied before; its acknowledgement was lost
-        return "duplicate"
-    raw = item.content
-    if raw is None:
-        try:
-            raw = transport.fetch_status(item.id)
-        except TransportError:
-            return "retry"  # still listed on the hub; the next poll tries again
-    result = _apply(transport, item, raw)
-    acknowledge(item.id)
-    return result
 
 
 def _verified_status(raw: bytes) -> tuple[Any, str, str]:
@@ -106,41 +64,6 @@ def _verified_status(raw: bytes) -> tuple[Any, str, str]:
         if not missing or settings.EXCHANGE_REQUIRE_XML_SIGNATURE:
             return None, code, check.message_vi or "Chữ ký số XML của gói tin không hợp lệ."
     return status, "", ""
-
-
-@transaction.atomic
-def _apply(transport: Transport, item: ReceivedItem, raw: bytes) -> str:
-    status, code, problem = _verified_status(raw)
-    if status is None:
-        return _refuse_status(transport, item, code, problem)
-    if item.from_code and status.from_org.code != item.from_code:
-        return _refuse_mismatch(transport, item, status)
-    recipient = _recipient_for(
-        status.response_for_document_id, status.from_org.code, transport.member_code
-    )
-    if recipient is None:
-        return _refuse_unknown(transport, item, status)
-    at = status.timestamp or timezone.now()
-    _event, created = RecipientStatusEvent.objects.get_or_create(
-        recipient=recipient,
-        status_code=status.status_code,
-        occurred_at=at,
-        defaults={"description": (status.description or "")[:500], "hub_status_id": item.id[:64]},
-    )
-    if not created:
-        return "duplicate"  # the same reply again (the recipient row is locked: no race)
-    fields = _land(recipient, status, at)
-    if not fields:
-        return "stale"
-    recipient.save(update_fields=fields)
-    audit_record(
-        actor=None,
-        action=ExchangeAction.STATUS_APPLIED,
-        target=recipient.document,
-        agency_id=recipient.document.agency_id,
-        data=_applied_data(recipient, status, item),
-    )
-    return "applied"
 
 
 def _refuse_mismatch(transport: Transport, item: ReceivedItem, status: Any) -> str:
@@ -204,8 +127,8 @@ def status_page_apply(
     *, transport: Transport, items: list[ReceivedItem], ack: Callable[[str], None]
 ) -> list[str]:
     """Apply a page of status packages (each claimed by the caller); one outcome per item, in
-    order: "applied", "stale", "duplicate", "refused" or "retry". Items without their bytes
-    are applied one at a time (`status_package_apply`)."""
+    order: "applied", "stale", "duplicate", "refused" or "retry". The bytes of an item the hub
+    did not send with the list are fetched alone."""
     outcomes: list[str | None] = [None] * len(items)
     known = set(
         RecipientStatusEvent.objects.filter(
@@ -217,10 +140,15 @@ def status_page_apply(
         if item.id[:64] in known:
             outcomes[index] = "duplicate"  # applied before; its acknowledgement was lost
             ack(item.id)
-        elif item.content is None:
-            outcomes[index] = status_package_apply(transport=transport, item=item, ack=ack)
         else:
-            outcomes[index] = _verify(transport, item, index, verified)
+            raw = item.content
+            if raw is None:  # not sent with the list: asked for alone
+                try:
+                    raw = transport.fetch_status(item.id)
+                except TransportError:
+                    outcomes[index] = "retry"  # still listed on the hub; the next poll tries
+                    continue
+            outcomes[index] = _verify(transport, item, raw, index, verified)
             if outcomes[index] is not None:
                 ack(item.id)
     if verified:
@@ -232,10 +160,10 @@ def status_page_apply(
 
 
 def _verify(
-    transport: Transport, item: ReceivedItem, index: int, verified: list[_Verified]
+    transport: Transport, item: ReceivedItem, raw: bytes, index: int, verified: list[_Verified]
 ) -> str | None:
     """None when the status is kept for the page (added to `verified`), else its outcome."""
-    status, code, problem = _verified_status(item.content or b"")
+    status, code, problem = _verified_status(raw)
     if status is None:
         return _refuse_status(transport, item, code, problem)
     if item.from_code and status.from_org.code != item.from_code:

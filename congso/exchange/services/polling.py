@@ -10,18 +10,15 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Q
-from django.utils import timezone
 
-from congso.exchange.models import StatusMessage, StatusMessageState
 from congso.exchange.services import config
 from congso.exchange.services.applying import status_page_apply
 from congso.exchange.services.common import exclusive
 from congso.exchange.services.receiving_batch import received_page_process
-from congso.exchange.services.sending import outbox_due_ids
 from congso.exchange.transport import ReceivedItem, Transport, TransportError
 
 logger = logging.getLogger("congso.exchange")
@@ -161,18 +158,12 @@ def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: 
 def member_statuses_send(*, transport: Transport, limit: int = 500) -> int:
     """Send the replies of `transport`'s member that are due, through `transport`, in batches;
     each row is claimed, so a send task or the sweep holding it is left alone. Returns how
-    many were sent."""
+    many rows were tried."""
     from congso.exchange.services.statuses import status_batch_send
 
-    sent = 0
-    while sent < limit:
-        states = status_batch_send(from_code=transport.member_code, transport=transport)
-        if not states:
-            break
-        sent += sum(state == StatusMessageState.SENT for state in states.values())
-        if len(states) < int(settings.EXCHANGE_SEND_BATCH):
-            break
-    return sent
+    return _drain(
+        partial(status_batch_send, from_code=transport.member_code, transport=transport), limit
+    )
 
 
 def exchange_poll_all() -> PollResult:
@@ -194,43 +185,35 @@ def exchange_poll_all() -> PollResult:
     return result
 
 
-def status_due_ids(*, limit: int = 500, from_code: str | None = None) -> list[int]:
-    now = timezone.now()
-    pending = StatusMessage.objects.filter(state=StatusMessageState.PENDING)
-    if from_code is not None:
-        pending = pending.filter(from_code=from_code)
-    return list(
-        pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("occurred_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
-def sweep_due() -> tuple[list[int], list[int]]:
-    """(outbox ids, status ids) due for a send attempt."""
-    return outbox_due_ids(), status_due_ids()
+def _drain(send: Callable[[], dict[int, str]], limit: int = 500) -> int:
+    """Call a batch send until a batch comes back short of EXCHANGE_SEND_BATCH (nothing more
+    was due) or `limit` rows were tried; returns how many rows were tried."""
+    tried = 0
+    while tried < limit:
+        states = send()
+        tried += len(states)
+        if len(states) < int(settings.EXCHANGE_SEND_BATCH):
+            break
+    return tried
 
 
 def exchange_sweep_send() -> dict[str, int]:
     """Send, in this task, every outbox row, status reply and revoke/update/replace package
-    that is due (never sent by its own task, back-off over, lease lapsed), one claimed row at
-    a time. Sending here instead of queueing one task per row keeps the broker queue from
-    filling with copies of the same rows on every beat tick while the workers are busy; only
-    one sweep runs at a time (others return at once), and a row a send task holds is skipped
-    by the claim."""
+    that is due (never sent by its own task, back-off over, lease lapsed): outbox rows and
+    replies in batches, business packages one claimed row at a time. Sending here instead of
+    queueing one task per row keeps the broker queue from filling with copies of the same rows
+    on every beat tick while the workers are busy; only one sweep runs at a time (others return
+    at once), and a row a send task holds is skipped by the claim."""
     from congso.exchange.services.business import business_due_ids, business_message_send
-    from congso.exchange.services.sending import outbox_message_send
-    from congso.exchange.services.statuses import status_message_send
+    from congso.exchange.services.sending import outbox_batch_send
+    from congso.exchange.services.statuses import status_batch_send
 
     with exclusive("exchange-sweep") as mine:
         if not mine:
             return {"outbox": 0, "statuses": 0, "business": 0}
-        outbox_ids, status_ids = sweep_due()
+        outbox = _drain(outbox_batch_send)
+        statuses = _drain(status_batch_send)
         business_ids = business_due_ids()
-        for outbox_id in outbox_ids:
-            outbox_message_send(outbox_id=outbox_id)
-        for status_id in status_ids:
-            status_message_send(status_id=status_id)
         for message_id in business_ids:
             business_message_send(message_id=message_id)
-    return {"outbox": len(outbox_ids), "statuses": len(status_ids), "business": len(business_ids)}
+    return {"outbox": outbox, "statuses": statuses, "business": len(business_ids)}

@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -187,10 +188,50 @@ def package_files_store(package: lib.DocumentPackage) -> list[tuple[StoredFile, 
     return files
 
 
+def signatures_refusal(failed: list[tuple[str, str]]) -> Refused | None:
+    """The refusal of a package some of whose PDFs' signatures failed ((file name, summary)
+    pairs), or None when none did."""
+    if not failed:
+        return None
+    return Refused(
+        "exchange_pdf_signature_failed",
+        "Chữ ký số trên tệp "
+        + ", ".join(f"“{name}” ({summary})" for name, summary in failed)
+        + " không hợp lệ.",
+    )
+
+
+def receipt_for(
+    transport: Transport, item: ReceivedItem, package: lib.DocumentPackage, document: Any
+) -> ExchangeReceipt:
+    """The (unsaved, checked) receipt of a registered package; its unique constraint is left
+    to the database: a concurrent duplicate is an IntegrityError."""
+    header = package.header
+    receipt = ExchangeReceipt(
+        sender_code=header.from_org.code,
+        document_id=header.document_id,
+        recipient_code=transport.member_code,
+        hub_message_id=item.id,
+        response_for_code=str(header.code)[:50],
+        incoming_document=document,
+        business_kind=package.business.kind,
+    )
+    receipt.clean_fields(exclude=["incoming_document"])
+    return receipt
+
+
+def received_audit_data(item: ReceivedItem, package: lib.DocumentPackage) -> dict[str, Any]:
+    header = package.header
+    return {
+        "hub_message_id": item.id,
+        "from": header.from_org.code,
+        "document_id": header.document_id,
+    }
+
+
 def _register(
     transport: Transport, item: ReceivedItem, agency: Agency, package: lib.DocumentPackage
 ) -> int:
-    header = package.header
     refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
     with transaction.atomic():
         files = package_files_store(package)
@@ -198,25 +239,16 @@ def _register(
             arrival=external_arrival(package, agency=agency),
             files=files,
         )
-        bad = [f for f in document.files.all() if f.signature_verdict in refuse_verdicts]
-        if bad:
-            raise Refused(
-                "exchange_pdf_signature_failed",
-                "Chữ ký số trên tệp "
-                + ", ".join(f"“{f.name}” ({f.signature_summary})" for f in bad)
-                + " không hợp lệ.",
-            )
-        receipt = ExchangeReceipt(
-            sender_code=header.from_org.code,
-            document_id=header.document_id,
-            recipient_code=transport.member_code,
-            hub_message_id=item.id,
-            response_for_code=str(header.code)[:50],
-            incoming_document=document,
-            business_kind=package.business.kind,
+        refusal = signatures_refusal(
+            [
+                (f.name, f.signature_summary)
+                for f in document.files.all()
+                if f.signature_verdict in refuse_verdicts
+            ]
         )
-        # the unique constraint is left to the database: a concurrent duplicate is an IntegrityError
-        receipt.full_clean(validate_unique=False, validate_constraints=False)
+        if refusal is not None:
+            raise refusal
+        receipt = receipt_for(transport, item, package, document)
         receipt.save()
         supersedes_link(receipt, package)
         receipt_status_queue(receipt=receipt, status_code="01")
@@ -227,11 +259,7 @@ def _register(
             action=ExchangeAction.RECEIVED,
             target=document,
             agency_id=agency.pk,
-            data={
-                "hub_message_id": item.id,
-                "from": header.from_org.code,
-                "document_id": header.document_id,
-            },
+            data=received_audit_data(item, package),
         )
         return document.pk
 

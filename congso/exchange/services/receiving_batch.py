@@ -37,7 +37,10 @@ from congso.exchange.services.receiving import (
     package_files_store,
     package_parse,
     package_refuse,
+    receipt_for,
+    received_audit_data,
     received_package_process,
+    signatures_refusal,
 )
 from congso.exchange.services.statuses import new_receipts_statuses_queue
 from congso.exchange.transport import ReceivedItem, Transport
@@ -184,18 +187,15 @@ def _register_all(
             with transaction.atomic():  # a savepoint: a refused package's files go with it
                 files = package_files_store(one.package)
                 checks = incoming_exchange.arrival_signature_checks(files)
-                bad = [
-                    (name, check)
-                    for (_stored, name, _role), check in zip(files, checks, strict=True)
-                    if check is not None and check.verdict in refuse_verdicts
-                ]
-                if bad:
-                    raise Refused(
-                        "exchange_pdf_signature_failed",
-                        "Chữ ký số trên tệp "
-                        + ", ".join(f"“{name}” ({check.summary})" for name, check in bad)
-                        + " không hợp lệ.",
-                    )
+                refusal = signatures_refusal(
+                    [
+                        (name, check.summary)
+                        for (_stored, name, _role), check in zip(files, checks, strict=True)
+                        if check is not None and check.verdict in refuse_verdicts
+                    ]
+                )
+                if refusal is not None:
+                    raise refusal
         except Refused as refusal:
             package_refuse(transport, one.item, refusal)
             outcomes[one.index] = "refused"
@@ -212,18 +212,8 @@ def _register_all(
     receipts = []
     for (one, _prepared), document in zip(kept, documents, strict=True):
         document.agency = one.agency
-        header = one.package.header
-        receipt = ExchangeReceipt(
-            sender_code=header.from_org.code,
-            document_id=header.document_id,
-            recipient_code=transport.member_code,
-            hub_message_id=one.item.id,
-            response_for_code=str(header.code)[:50],
-            incoming_document=document,
-            business_kind=one.package.business.kind,
-            last_status_code=codes[-1],
-        )
-        receipt.clean_fields(exclude=["incoming_document"])
+        receipt = receipt_for(transport, one.item, one.package, document)
+        receipt.last_status_code = codes[-1]
         receipts.append(receipt)
     ExchangeReceipt.objects.bulk_create(receipts)
     new_receipts_statuses_queue(receipts=receipts, codes=codes)
@@ -233,11 +223,7 @@ def _register_all(
                 action=ExchangeAction.RECEIVED,
                 target=document,
                 agency_id=document.agency_id,
-                data={
-                    "hub_message_id": one.item.id,
-                    "from": one.package.header.from_org.code,
-                    "document_id": one.package.header.document_id,
-                },
+                data=received_audit_data(one.item, one.package),
             )
             for (one, _prepared), document in zip(kept, documents, strict=True)
         ]

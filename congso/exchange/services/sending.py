@@ -26,7 +26,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -314,14 +313,3 @@ def outbox_message_retry(*, actor: Any, message: OutboxMessage) -> OutboxMessage
     outbox_id = current.pk
     transaction.on_commit(lambda: outbox_send.delay(outbox_id=outbox_id))
     return current
-
-
-def outbox_due_ids(*, limit: int = 500) -> list[int]:
-    """Pending rows whose attempt is due (never tried, back-off over, or lease lapsed)."""
-    now = timezone.now()
-    return list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )

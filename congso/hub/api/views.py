@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any, cast
 
-from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -48,6 +47,7 @@ from congso.hub.models import Member
 from congso.hub.selectors import delivery_pending_list
 from congso.hub.services.messages import (
     Accepted,
+    batch_accept,
     delivery_acknowledge,
     delivery_acknowledge_many,
     delivery_count_fetch,
@@ -104,49 +104,23 @@ def _accept_each(
     service: Callable[..., Accepted],
     describe: Callable[[Accepted], dict[str, Any]],
 ) -> Response:
-    """Each part through `service` on its own, as the single endpoint would take it: a refusal
-    becomes that item's answer and does not touch the others (refusals are decided before
-    anything is written; each record is a savepoint). The batch commits once: an unexpected
-    error answers 500 with nothing of the batch kept, and the sender's retry is idempotent."""
+    """Each part through `service` as the single endpoint would take it (`batch_accept`); a
+    refusal becomes that item's answer."""
     uploads = uploads_receive_parts(request._request, field=field)
-    member = cast(Member, request.user)
     results: list[dict[str, Any]] = []
     try:
-        with transaction.atomic():
-            _accept_parts(uploads, member, service, describe, results)
+        outcomes = batch_accept(sender=cast(Member, request.user), uploads=uploads, accept=service)
     finally:
         for upload in uploads:
             upload.discard()
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, CongsoError):
+            error = {"code": outcome.code, "message": outcome.message, "details": outcome.details}
+            results.append({"index": index, "status": outcome.http_status, "error": error})
+        else:
+            status = 201 if outcome.created else 200
+            results.append({"index": index, "status": status, **describe(outcome)})
     return Response({"results": results})
-
-
-def _accept_parts(
-    uploads: list[Upload],
-    member: Member,
-    service: Callable[..., Accepted],
-    describe: Callable[[Accepted], dict[str, Any]],
-    results: list[dict[str, Any]],
-) -> None:
-    """Check every part first (no write, no lock held), then write the records of those that
-    passed, in order."""
-    records: list[tuple[int, Callable[[], Accepted]]] = []
-    for index, upload in enumerate(uploads):
-        later: list[Callable[[], Accepted]] = []
-        try:
-            accepted = service(sender=member, upload=upload, later=later)
-        except CongsoError as exc:
-            error = {"code": exc.code, "message": exc.message, "details": exc.details}
-            results.append({"index": index, "status": exc.http_status, "error": error})
-            continue
-        if later:
-            records.append((index, later[0]))
-            results.append({"index": index})
-        else:  # a repeat of a package the hub already has
-            results.append({"index": index, "status": 200, **describe(accepted)})
-    for index, record in records:
-        accepted = record()
-        status = 201 if accepted.created else 200
-        results[index] = {"index": index, "status": status, **describe(accepted)}
 
 
 class HealthApi(APIView):

@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from congso.audit.services import AuditItem, audit_record, audit_record_many
+from congso.core.errors import CongsoError
 from congso.hub import conf
 from congso.hub.constants import BusinessKind, DeliveryState, HubAuditAction, MessageKind
 from congso.hub.errors import HubSenderMismatch, HubUnprocessable
@@ -176,6 +177,31 @@ def message_accept(*, sender: Member, upload: Upload, later: Later | None = None
         ),
         later,
     )
+
+
+def batch_accept(
+    *, sender: Member, uploads: list[Upload], accept: Callable[..., Accepted]
+) -> list[Accepted | CongsoError]:
+    """Several packages, each through `accept` (`message_accept` or `status_accept`) as if
+    sent alone: one outcome each, the refusal or what was accepted. Every package is checked
+    first (no write, no lock held); then the records of those that passed are written in ONE
+    transaction, each in a savepoint — an unexpected error keeps nothing of the batch, and the
+    sender's retry is idempotent."""
+    outcomes: list[Accepted | CongsoError | None] = []
+    records: list[tuple[int, Callable[[], Accepted]]] = []
+    for index, upload in enumerate(uploads):
+        later: Later = []
+        try:
+            accepted = accept(sender=sender, upload=upload, later=later)
+        except CongsoError as exc:
+            outcomes.append(exc)
+            continue
+        outcomes.append(None if later else accepted)  # no record: a repeat of a kept package
+        records += [(index, record) for record in later]
+    with transaction.atomic():
+        for index, record in records:
+            outcomes[index] = record()
+    return cast(list[Accepted | CongsoError], outcomes)  # every None got its record's answer
 
 
 def _repeat_of(key: str) -> Accepted | None:
