@@ -14,6 +14,9 @@ VAR_DIR = Path(env_str("CONGSO_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "v
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = ""  # set by each settings flavour: production requires DJANGO_SECRET_KEY
+# Fernet keys sealing secrets at rest (TOTP secrets); the first seals, all open. Empty: derived
+# from SECRET_KEY (congso/core/sealing.py).
+CONGSO_FIELD_KEYS = env_list("CONGSO_FIELD_KEYS", [])
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

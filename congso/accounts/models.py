@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congso.accounts.constants import Role, UserKind
 from congso.core.models import TimeStampedModel
+from congso.core.sealing import SealedCharField
 
 
 class User(AbstractUser):
@@ -56,7 +57,8 @@ class User(AbstractUser):
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(_("số lần đăng nhập sai"), default=0)
     locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
-    totp_secret = models.CharField(_("khóa TOTP"), max_length=64, blank=True)
+    # Sealed at rest (congso/core/sealing.py): a copy of the database does not give the codes.
+    totp_secret = SealedCharField(_("khóa TOTP"), max_length=255, blank=True)
     totp_enabled = models.BooleanField(_("bật xác thực hai lớp"), default=False)
     totp_last_used_step = models.PositiveBigIntegerField(
         _("bước TOTP đã dùng gần nhất"),
