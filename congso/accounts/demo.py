@@ -106,6 +106,11 @@ ONE_STOP_STAFF: tuple[_StaffSpec, ...] = (
         "Cán bộ một cửa",
     ),
     _StaffSpec("lanhdao.xa", "A Thuận", KONTUM_FIRST_WARD, (Role.LEADER,), "Chủ tịch"),
+    # District level: the city's procedures are handled and approved at UBND TP Kon Tum.
+    _StaffSpec(
+        "chuyenvien.tpkt", "Rơ Châm Nga", KONTUM_CITY_COMMITTEE, (Role.SPECIALIST,), "Chuyên viên"
+    ),
+    _StaffSpec("lanhdao.tpkt", "Y Điêng", KONTUM_CITY_COMMITTEE, (Role.LEADER,), "Phó Chủ tịch"),
     _StaffSpec("chuyenvien.stp", "Lê Văn Tâm", "000.00.03.H34", (Role.SPECIALIST,), "Chuyên viên"),
     _StaffSpec("lanhdao.stp", "Hà Thị Lụa", "000.00.03.H34", (Role.LEADER,), "Giám đốc"),
     _StaffSpec(

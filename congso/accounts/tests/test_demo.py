@@ -57,6 +57,8 @@ def test_the_demo_accounts_are_created_with_their_roles_units_and_positions(demo
         "chuyenvien.stttt",
         "motcua",
         "vanthu.tpkt",
+        "chuyenvien.tpkt",
+        "lanhdao.tpkt",
         "062090001234",
         "6100123456",
     ]
@@ -74,6 +76,9 @@ def test_the_demo_accounts_are_created_with_their_roles_units_and_positions(demo
     assert User.objects.filter(username="chuyenvien.stttt", unit__abbreviation="CNTT").exists()
     assert User.objects.filter(username="lanhdao.vp", position__name="Chánh Văn phòng").exists()
     assert User.objects.get(username="motcua").role_set == {Role.ONE_STOP_OFFICER}
+    city = demo_tree[demo.KONTUM_CITY_COMMITTEE]
+    assert User.objects.get(username="chuyenvien.tpkt", agency=city).role_set == {Role.SPECIALIST}
+    assert User.objects.get(username="lanhdao.tpkt", agency=city).role_set == {Role.LEADER}
     assert User.objects.get(username="062090001234").kind == UserKind.CITIZEN
     assert User.objects.get(username="6100123456").kind == UserKind.BUSINESS
     assert accounts[-1].agency_name is None
@@ -89,7 +94,7 @@ def test_loading_twice_adds_nothing_and_the_demo_password_signs_in(demo_tree):
     accounts = demo_accounts_load()
     # then
     assert User.objects.count() == count
-    assert len(accounts) == 12
+    assert len(accounts) == 14
     clerk = login_attempt(username="vanthu.vp", password=DEMO_PASSWORD, portal="staff")
     citizen = login_attempt(username="062090001234", password=DEMO_PASSWORD, portal="public")
     assert clerk.has_role(Role.CLERK)
