@@ -5,6 +5,7 @@ safely, unzipped when the SDK zipped a single file, and moved into the attachmen
 from __future__ import annotations
 
 import binascii
+import io
 import mimetypes
 import shutil
 import unicodedata
@@ -33,14 +34,37 @@ class _Base64ToFile:
         self.directory = directory
         self.limits = limits
         self.raw_files: list[Path | None] = []
+        self.contents: list[bytes | None] = []  # decoded in memory (`whole`) instead of a file
         self.sizes: list[int] = []
         self._fh: IO[bytes] | None = None
         self._pending = ""
         self._size = 0
 
+    def whole(self, node: Node, text: str) -> None:
+        """`begin`, `data(text)`, `finish` for content read whole (a small package read in
+        memory): decoded in memory, no file. Raises EdxmlError where the three calls would
+        (the in-memory reader then reads the package again, streaming)."""
+        self.raw_files.append(None)
+        compact = (
+            text.translate(_WS)
+            if " " in text or "\n" in text or "\r" in text or "\t" in text
+            else text
+        )
+        if len(compact) % 4:
+            raise EdxmlError(E.MALFORMED, "ContentTransferEncoded: base64 length")
+        try:
+            decoded = binascii.a2b_base64(compact.encode("ascii"), strict_mode=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise EdxmlError(E.MALFORMED, "ContentTransferEncoded: base64") from None
+        if len(decoded) > self.limits.max_attachment_bytes:
+            raise EdxmlError(E.ATTACHMENT_TOO_LARGE, "ContentTransferEncoded: size")
+        self.contents.append(decoded if self.directory is not None else None)
+        self.sizes.append(len(decoded))
+
     def begin(self, node: Node) -> None:
         self._pending = ""
         self._size = 0
+        self.contents.append(None)
         if self.directory is not None:
             path = self.directory / f".edxml-{uuid.uuid4().hex}.part"
             self._fh = open(path, "wb")  # noqa: SIM115 - closed in finish/cleanup
@@ -141,6 +165,36 @@ def _unzip_single(raw: Path, name: str, limits: C.Limits) -> Path | None:
         return target
 
 
+def _unzip_single_bytes(raw: bytes, name: str, limits: C.Limits) -> bytes | None:
+    """`_unzip_single` for an attachment decoded in memory: the same checks, in the same order."""
+    source = io.BytesIO(raw)
+    if not zipfile.is_zipfile(source):
+        return None
+    with zipfile.ZipFile(source) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        if len(members) != 1:
+            return None
+        member = members[0]
+        if member.file_size > limits.max_attachment_bytes:
+            raise EdxmlError(
+                E.ATTACHMENT_TOO_LARGE,
+                f"Tệp '{name}' sau khi giải nén vượt giới hạn {limits.max_attachment_bytes} byte.",
+            )
+        chunks = []
+        written = 0
+        with zf.open(member) as src:
+            while chunk := src.read(limits.chunk_size):
+                written += len(chunk)
+                if written > limits.max_attachment_bytes:
+                    raise EdxmlError(
+                        E.ATTACHMENT_TOO_LARGE,
+                        f"Tệp '{name}' sau khi giải nén vượt giới hạn "
+                        f"{limits.max_attachment_bytes} byte.",
+                    )
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+
 def _attachment_nodes(root: Node) -> list[Node]:
     encoded = root.find("AttachmentEncoded") or _find(root, "AttachmentEncoded", 3)
     return encoded.findall("Attachment") if encoded is not None else []
@@ -149,38 +203,60 @@ def _attachment_nodes(root: Node) -> list[Node]:
 def _finish_attachments(
     root: Node, sink: _Base64ToFile, directory: Path, limits: C.Limits, config: C.CodecConfig
 ) -> tuple[Attachment, ...]:
+    """Name, unzip and place each attachment; on error, none of them is left in `directory`."""
     nodes = _attachment_nodes(root)
-    result = []
-    raws = iter(zip(sink.raw_files, sink.sizes, strict=True))
-    for i, node in enumerate(nodes):
-        if node.find("ContentTransferEncoded") is None:
-            continue
-        raw, size = next(raws)
-        assert raw is not None
-        name = _text(node, "AttachmentName") or _text(node, "Description")
-        safe = _safe_name(name, i)
-        declared = _text(node, "ContentType")
-        content_type = declared
-        path = raw
-        if config.unzip_attachments and (
-            declared == "application/zip" and not safe.lower().endswith(".zip")
-        ):
-            unzipped = _unzip_single(raw, safe, limits)
-            if unzipped is not None:
-                raw.unlink()
-                path = unzipped
-                size = path.stat().st_size
-                content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
-        final = _unique(directory, safe)
-        shutil.move(path, final)
-        result.append(
-            Attachment(
-                name=name or safe,
-                content_type=content_type or "application/octet-stream",
-                path=final,
-                size=size,
-                description=_text(node, "Description"),
-                content_id=_text(node, "ContentId"),
+    result: list[Attachment] = []
+    raws = iter(zip(sink.raw_files, sink.contents, sink.sizes, strict=True))
+    try:
+        for i, node in enumerate(nodes):
+            if node.find("ContentTransferEncoded") is None:
+                continue
+            raw, content, size = next(raws)
+            name = _text(node, "AttachmentName") or _text(node, "Description")
+            safe = _safe_name(name, i)
+            declared = _text(node, "ContentType")
+            content_type = declared
+            unzip = config.unzip_attachments and (
+                declared == "application/zip" and not safe.lower().endswith(".zip")
             )
-        )
+            if content is not None:
+                if unzip:
+                    unzipped_bytes = _unzip_single_bytes(content, safe, limits)
+                    if unzipped_bytes is not None:
+                        content = unzipped_bytes
+                        size = len(content)
+                        content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
+                final = _unique(directory, safe)
+                result.append(_attachment(node, name, safe, content_type, final, size))
+                final.write_bytes(content)
+                continue
+            assert raw is not None
+            path = raw
+            if unzip:
+                unzipped = _unzip_single(raw, safe, limits)
+                if unzipped is not None:
+                    raw.unlink()
+                    path = unzipped
+                    size = path.stat().st_size
+                    content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
+            final = _unique(directory, safe)
+            shutil.move(path, final)
+            result.append(_attachment(node, name, safe, content_type, final, size))
+    except BaseException:
+        for placed in result:
+            placed.path.unlink(missing_ok=True)
+        raise
     return tuple(result)
+
+
+def _attachment(
+    node: Node, name: str, safe: str, content_type: str, path: Path, size: int
+) -> Attachment:
+    return Attachment(
+        name=name or safe,
+        content_type=content_type or "application/octet-stream",
+        path=path,
+        size=size,
+        description=_text(node, "Description"),
+        content_id=_text(node, "ContentId"),
+    )

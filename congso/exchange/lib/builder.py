@@ -9,6 +9,8 @@ holding the files in memory. With a signer, the digest pass runs first, then the
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import mimetypes
 import secrets
 import shutil
@@ -36,6 +38,7 @@ from congso.exchange.lib.signing import XmlSigner
 
 _X = f"{{{C.EDXML_NS}}}"
 _B64_CHUNK = 3 * 64 * 1024
+IN_MEMORY_BYTES = 4 * 1024 * 1024  # attachments up to this size in all: zipped, encoded in memory
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -177,27 +180,43 @@ def _trace_header_list(parent: etree._Element, pkg: DocumentPackage, config: C.C
 @dataclass
 class _Encoded:
     attachment: Attachment
-    payload: Path  # file whose base64 goes into the package
+    payload: Path | None  # file whose base64 goes into the package, when not `encoded`
     content_type: str
     marker: str
+    encoded: bytes | None = None  # the base64 itself, for a small attachment
 
 
 def _prepare_attachments(
-    pkg: DocumentPackage, workdir: Path, config: C.CodecConfig
+    pkg: DocumentPackage, workdir: Callable[[], Path], config: C.CodecConfig
 ) -> list[_Encoded]:
+    """Zip (as the SDK does) and base64 each attachment: in memory while the package's
+    attachments stay within `IN_MEMORY_BYTES` (encoded once, for both the digest and the output),
+    the others through files in `workdir()`."""
     encoded = []
+    budget = IN_MEMORY_BYTES  # for all the attachments of the package together
     for i, att in enumerate(pkg.attachments):
         marker = f"EDXMLATTACHMENT{secrets.token_hex(8)}N{i}"
+        size = Path(att.path).stat().st_size
+        small = size <= budget
+        if small:
+            budget -= size
         if config.zip_attachments and not att.name.lower().endswith(".zip"):
-            payload = workdir / f"{i}.zip"
-            with zipfile.ZipFile(payload, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            target: Path | io.BytesIO = io.BytesIO() if small else workdir() / f"{i}.zip"
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
                 zf.write(att.path, arcname=att.name)
-            encoded.append(_Encoded(att, payload, "application/zip", marker))
+            if isinstance(target, io.BytesIO):
+                item = _Encoded(att, None, "application/zip", marker)
+                item.encoded = base64.b64encode(target.getbuffer())
+            else:
+                item = _Encoded(att, target, "application/zip", marker)
         else:
             content_type = att.content_type or (
                 mimetypes.guess_type(att.name)[0] or "application/octet-stream"
             )  # a .zip travels as itself: zipping it again would be undone on receipt
-            encoded.append(_Encoded(att, Path(att.path), content_type, marker))
+            item = _Encoded(att, Path(att.path), content_type, marker)
+            if small:
+                item.encoded = base64.b64encode(Path(att.path).read_bytes())
+        encoded.append(item)
     return encoded
 
 
@@ -244,7 +263,11 @@ def _emit(canonical: bytes, items: list[_Encoded], write: Callable[[bytes], Any]
         if not marker:
             raise RuntimeError("attachment marker lost")  # pragma: no cover
         write(before)
-        _stream_base64(item.payload, write)
+        if item.encoded is not None:
+            write(item.encoded)
+        else:
+            assert item.payload is not None
+            _stream_base64(item.payload, write)
     write(rest)
 
 
@@ -312,8 +335,17 @@ def build_package(
     problem of `validate` for an incomplete header.
     """
     _refuse(package_problems(pkg, config))
-    with tempfile.TemporaryDirectory(prefix="edxml-build-") as tmp:
-        items = _prepare_attachments(pkg, Path(tmp), config)
+    with contextlib.ExitStack() as stack:
+
+        def workdir() -> Path:
+            if not workdirs:
+                workdirs.append(
+                    Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="edxml-build-")))
+                )
+            return workdirs[0]
+
+        workdirs: list[Path] = []
+        items = _prepare_attachments(pkg, workdir, config)
         root, envelope, header = _skeleton()
         _message_header(header, pkg, config)
         _trace_header_list(header, pkg, config)
@@ -329,8 +361,6 @@ def _write(
     signature_parent: etree._Element,
 ) -> bytes | None:
     if out is None:
-        import io
-
         buffer = io.BytesIO()
         _serialize(root, items, signer, buffer, signature_parent)
         return buffer.getvalue()

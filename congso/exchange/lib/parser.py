@@ -17,6 +17,7 @@ from congso.exchange.lib import errors as E
 from congso.exchange.lib.attachments import _Base64ToFile, _finish_attachments
 from congso.exchange.lib.checks import package_problems, status_problems
 from congso.exchange.lib.errors import EdxmlError, Problem
+from congso.exchange.lib.fastread import read_root, small_package, walked
 from congso.exchange.lib.header_reader import (
     _find,
     _header_node,
@@ -32,8 +33,7 @@ from congso.exchange.lib.model import (
     StatusPackage,
     XmlSignatureCheck,
 )
-from congso.exchange.lib.signing import SignatureVerifier
-from congso.exchange.lib.xmlstream import Node, StreamParser
+from congso.exchange.lib.xmlstream import Node
 
 Source = bytes | bytearray | Path | str | IO[bytes]
 
@@ -95,30 +95,38 @@ def parse_package_checked(
     limits = limits or C.Limits()
     directory = Path(attachment_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    sink = _Base64ToFile(directory, limits)
-    verifier = SignatureVerifier(config) if verify_signature else None
+    sinks: list[_Base64ToFile] = []
+
+    def new_sink() -> _Base64ToFile:
+        sinks.append(_Base64ToFile(directory, limits))
+        return sinks[-1]
+
     done: tuple[Attachment, ...] = ()
     try:
-        root = StreamParser(limits=limits, attachments=sink, events=verifier).parse(source)
+        root, check, sink = read_root(
+            source, limits=limits, sink=new_sink, config=config if verify_signature else None
+        )
+        assert sink is not None
         pkg, problems, _kind_name = _read_document(root, config)
         fatal = [p for p in problems if p.code != E.SECRET_REFUSED or not allow_secret]
         if fatal:
             raise EdxmlError.from_problems(fatal)
         done = _finish_attachments(root, sink, directory, limits, config)
     except BaseException:
-        sink.cleanup()
+        for used in sinks:
+            used.cleanup()
         for att in done:
             att.path.unlink(missing_ok=True)
         raise
     pkg = DocumentPackage(pkg.header, pkg.traces, pkg.business, done)
-    return pkg, verifier.result() if verifier is not None else None
+    return pkg, check
 
 
 def parse_status(
     source: Source, *, limits: C.Limits | None = None, config: C.CodecConfig = C.DEFAULT_CONFIG
 ) -> StatusPackage:
     """Read a status package; raises EdxmlError (e.g. `edxml_unknown_status`)."""
-    root = StreamParser(limits=limits or C.Limits()).parse(source)
+    root = read_root(source, limits=limits or C.Limits())[0]
     kind, node = _kind(root)
     if kind != "status":
         raise EdxmlError(
@@ -139,8 +147,8 @@ def read_envelope(
 
     Does not validate: call `validate` or `parse_*` for that.
     """
-    parser = StreamParser(limits=limits or C.Limits(), stop_after=_stop_after_header)
-    root = parser.parse(source)
+    limits = limits or C.Limits()
+    root = _envelope_root(source, limits)
     kind, node = _kind(root)
     reader = _Reader(config)
     if kind == "status":
@@ -165,3 +173,35 @@ def read_envelope(
         is_secret=not config.is_normal_secrecy(header.other_info.secrecy),
         business_document_id=business.document_id or header.document_id,
     )
+
+
+def _envelope_root(source: Source, limits: C.Limits) -> Node:
+    """The tree `read_envelope` reads: up to the end of the first edXMLHeader.
+
+    A small package is walked whole instead (and kept for the full reading that follows) when
+    that gives the same envelope: one edXMLHeader, found by `_header_node`, holding the
+    MessageHeader or Status that `_kind` picks.
+    """
+    data = small_package(source, limits)
+    if data is not None:
+        whole = walked(data, limits)
+        if whole is not None and whole.headers == 1:
+            header = _header_node(whole.root)
+            if header is not None and header.local == "edXMLHeader":
+                try:
+                    _kind_name, node = _kind(whole.root)
+                except EdxmlError:
+                    pass
+                else:
+                    if _inside(node, header):
+                        return whole.root
+        source = data
+    return read_root(source, limits=limits, stop_after=_stop_after_header)[0]
+
+
+def _inside(node: Node | None, ancestor: Node) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from typing import IO, Any
 
@@ -24,7 +25,7 @@ from congso.exchange.lib import config as C
 from congso.exchange.lib import errors as E
 from congso.exchange.lib.c14n import Attr, Canonicalizer, canonicalize_element
 from congso.exchange.lib.model import XmlSignatureCheck
-from congso.exchange.lib.xmlstream import Node, StreamParser, is_signature
+from congso.exchange.lib.xmlstream import Node, is_signature
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha1": hashes.SHA1,
@@ -57,6 +58,7 @@ class XmlSigner:
         self.c14n_method = c14n_method
         self.private_key = private_key
         self.certificate = certificate
+        self._texts: tuple[str, str] | None = None
 
     @classmethod
     def from_pem(
@@ -89,13 +91,21 @@ class XmlSigner:
         etree.SubElement(sig, ds + "SignatureValue").text = ""
         key_info = etree.SubElement(sig, ds + "KeyInfo")
         x509_data = etree.SubElement(key_info, ds + "X509Data")
-        etree.SubElement(
-            x509_data, ds + "X509SubjectName"
-        ).text = self.certificate.subject.rfc4514_string()
-        etree.SubElement(x509_data, ds + "X509Certificate").text = base64.b64encode(
-            self.certificate.public_bytes(serialization.Encoding.DER)
-        ).decode("ascii")
+        subject, certificate = self._certificate_texts()
+        etree.SubElement(x509_data, ds + "X509SubjectName").text = subject
+        etree.SubElement(x509_data, ds + "X509Certificate").text = certificate
         return sig
+
+    def _certificate_texts(self) -> tuple[str, str]:
+        """X509SubjectName and X509Certificate (base64 DER), worked out once per signer."""
+        if self._texts is None:
+            self._texts = (
+                self.certificate.subject.rfc4514_string(),
+                base64.b64encode(self.certificate.public_bytes(serialization.Encoding.DER)).decode(
+                    "ascii"
+                ),
+            )
+        return self._texts
 
     def complete(self, sig: etree._Element, digest: bytes) -> None:
         """Fill DigestValue, then sign SignedInfo (canonicalized in its place in the tree)."""
@@ -104,7 +114,12 @@ class XmlSigner:
             digest
         ).decode("ascii")
         info = sig.find(ds + "SignedInfo")
-        signed = canonicalize_element(info, exclusive=self.exclusive)
+        if self.exclusive:
+            # libxml2's exclusive C14N of our own SignedInfo (no InclusiveNamespaces): the bytes
+            # of canonicalize_element, made in C (tests/lib/test_fast_paths.py compares them).
+            signed = etree.tostring(info, method="c14n", exclusive=True)
+        else:
+            signed = canonicalize_element(info, exclusive=False)
         algorithm = _HASHES[C.SIGNATURE_HASHES[self.signature_method]]()
         value = self.private_key.sign(signed, padding.PKCS1v15(), algorithm)
         sig.find(ds + "SignatureValue").text = base64.b64encode(value).decode("ascii")
@@ -205,76 +220,10 @@ class SignatureVerifier:
         assert self._sig_start is not None
         buffer = self._buffer
         start = self._sig_start
-        info_node = sig.find("SignedInfo")
-        if info_node is None:
-            self._fail(E.SIGNATURE_MISSING, "Phần tử Signature không có SignedInfo.")
-            return
-        c14n_method = _algorithm(info_node.find("CanonicalizationMethod"))
-        sig_method = _algorithm(info_node.find("SignatureMethod"))
-        references = info_node.findall("Reference")
-        cert_der, subject = _certificate(sig)
-        self._info = {
-            "algorithm": sig_method,
-            "signer_subject": subject,
-            "certificate_der": cert_der,
-        }
-        if sig_method not in self.config.accepted_signature_methods:
-            self._fail(
-                E.SIGNATURE_INVALID,
-                f"Thuật toán ký (SignatureMethod) không được chấp nhận: {sig_method}.",
-            )
-            return
-        if c14n_method not in C.EXCLUSIVE_C14N | C.INCLUSIVE_C14N or c14n_method.endswith(
-            "WithComments"
-        ):
-            self._fail(
-                E.SIGNATURE_INVALID, f"CanonicalizationMethod không được hỗ trợ: {c14n_method}."
-            )
-            return
-        if len(references) != 1 or references[0].attr("URI", "") not in ("", "#xpointer(/)"):
-            self._fail(
-                E.SIGNATURE_INVALID,
-                'Chữ ký phải có đúng một Reference URI="" (ký toàn bộ gói tin).',
-            )
-            return
-        ref = references[0]
-        transforms = [
-            _algorithm(t) for t in (ref.find("Transforms") or _EMPTY).findall("Transform")
-        ]
-        if C.ENVELOPED not in transforms:
-            self._fail(E.SIGNATURE_INVALID, "Reference thiếu phép biến đổi enveloped-signature.")
-            return
-        others = [t for t in transforms if t != C.ENVELOPED]
-        if (
-            any(
-                t not in C.EXCLUSIVE_C14N | C.INCLUSIVE_C14N or t.endswith("WithComments")
-                for t in others
-            )
-            or len(others) > 1
-        ):
-            self._fail(E.SIGNATURE_INVALID, f"Phép biến đổi không được hỗ trợ: {others}.")
-            return
-        digest_method = _algorithm(ref.find("DigestMethod"))
-        if digest_method not in self.config.accepted_digest_methods:
-            self._fail(
-                E.SIGNATURE_INVALID,
-                f"Thuật toán băm (DigestMethod) không được chấp nhận: {digest_method}.",
-            )
-            return
-        self._info["digest_algorithm"] = digest_method
-        try:
-            self._expected_digest = base64.b64decode(ref.child_text("DigestValue"), validate=True)
-            signature_value = base64.b64decode(
-                "".join(sig.child_text("SignatureValue").split()), validate=True
-            )
-        except (binascii.Error, ValueError):
-            self._fail(E.SIGNATURE_INVALID, "DigestValue hoặc SignatureValue không phải base64.")
-            return
-        if cert_der is None:
-            self._fail(
-                E.SIGNATURE_INVALID,
-                "Chữ ký không kèm chứng thư số (KeyInfo/X509Data/X509Certificate) hợp lệ.",
-            )
+        plan = signature_plan(sig, self.config)
+        self._info = plan.info
+        if plan.failure is not None:
+            self._fail(*plan.failure)
             return
         # 1. SignedInfo against the certificate's key.
         sig_scope = buffer[start][6]
@@ -286,42 +235,21 @@ class SignatureVerifier:
         out: list[bytes] = []
         canon = Canonicalizer(
             out.append,
-            exclusive=c14n_method in C.EXCLUSIVE_C14N,
+            exclusive=plan.info_exclusive,
             inherited=sig_scope,
-            inclusive_prefixes=_prefix_list(info_node.find("CanonicalizationMethod")),
+            inclusive_prefixes=plan.info_prefixes,
         )
         _replay(buffer, info_start, canon, until_balanced=True)
-        try:
-            key = x509.load_der_x509_certificate(cert_der).public_key()
-            if not isinstance(key, rsa.RSAPublicKey):
-                raise TypeError
-            key.verify(
-                signature_value,
-                b"".join(out),
-                padding.PKCS1v15(),
-                _HASHES[C.SIGNATURE_HASHES[sig_method]](),
-            )
-        except (InvalidSignature, TypeError, ValueError):
-            self._fail(
-                E.SIGNATURE_INVALID,
-                "Giá trị chữ ký (SignatureValue) không khớp với SignedInfo và chứng thư số.",
-            )
+        if not plan.signed_info_verifies(b"".join(out)):
+            self._fail(*_BAD_SIGNATURE_VALUE)
             return
         # 2. Reference digest over the document without this Signature, streaming from here on.
-        self._digest = hashlib.new(C.DIGEST_HASHES[digest_method])
-        doc_c14n = others[0] if others else C.C14N
-        transform_node = next(
-            (
-                t
-                for t in (ref.find("Transforms") or _EMPTY).findall("Transform")
-                if _algorithm(t) == doc_c14n
-            ),
-            None,
-        )
+        self._digest = plan.new_digest()
+        self._expected_digest = plan.expected_digest
         self._canon = Canonicalizer(
             self._digest.update,
-            exclusive=doc_c14n in C.EXCLUSIVE_C14N,
-            inclusive_prefixes=_prefix_list(transform_node),
+            exclusive=plan.doc_exclusive,
+            inclusive_prefixes=plan.doc_prefixes,
         )
         end = _subtree_end(buffer, start)
         _replay(buffer[:start] + buffer[end + 1 :], 0, self._canon)
@@ -331,19 +259,171 @@ class SignatureVerifier:
         if self._result is not None:
             return self._result
         if self._canon is None:
-            return XmlSignatureCheck(
-                valid=False,
-                problem_code=E.SIGNATURE_MISSING,
-                message_vi="Gói tin không có chữ ký số XML (Signature trong edXMLHeader).",
+            return MISSING
+        return digest_result(self._digest.digest(), self._expected_digest, self._info)
+
+
+MISSING = XmlSignatureCheck(
+    valid=False,
+    problem_code=E.SIGNATURE_MISSING,
+    message_vi="Gói tin không có chữ ký số XML (Signature trong edXMLHeader).",
+)
+_BAD_SIGNATURE_VALUE = (
+    E.SIGNATURE_INVALID,
+    "Giá trị chữ ký (SignatureValue) không khớp với SignedInfo và chứng thư số.",
+)
+
+
+def digest_result(digest: bytes, expected: bytes, info: dict[str, Any]) -> XmlSignatureCheck:
+    if digest != expected:
+        return XmlSignatureCheck(
+            valid=False,
+            problem_code=E.SIGNATURE_INVALID,
+            message_vi="Nội dung gói tin đã bị thay đổi sau khi ký (DigestValue không khớp).",
+            **info,
+        )
+    return XmlSignatureCheck(valid=True, **info)
+
+
+class SignaturePlan:
+    """What a Signature element asks for, checked (algorithms, one whole-document Reference,
+    base64 values, a certificate): shared by the streaming and the in-memory verification.
+
+    `failure` is (code, message) when the Signature is refused before any canonicalization;
+    `info` is what the result reports (algorithm, signer, certificate).
+    """
+
+    __slots__ = (
+        "doc_exclusive",
+        "doc_prefixes",
+        "expected_digest",
+        "failure",
+        "info",
+        "info_exclusive",
+        "info_prefixes",
+        "_cert_der",
+        "_digest_method",
+        "_sig_method",
+        "_signature_value",
+    )
+
+    def __init__(self) -> None:
+        self.failure: tuple[str, str] | None = None
+        self.info: dict[str, Any] = {}
+        self.info_exclusive = False
+        self.info_prefixes: list[str] = []
+        self.doc_exclusive = False
+        self.doc_prefixes: list[str] = []
+        self.expected_digest = b""
+        self._cert_der = b""
+        self._digest_method = ""
+        self._sig_method = ""
+        self._signature_value = b""
+
+    def new_digest(self) -> Any:
+        return hashlib.new(C.DIGEST_HASHES[self._digest_method])
+
+    def signed_info_verifies(self, signed_info: bytes) -> bool:
+        """The SignatureValue checks against the canonical SignedInfo and the certificate's key."""
+        try:
+            key = _certificate_key(self._cert_der)
+            if not isinstance(key, rsa.RSAPublicKey):
+                raise TypeError
+            key.verify(
+                self._signature_value,
+                signed_info,
+                padding.PKCS1v15(),
+                _HASHES[C.SIGNATURE_HASHES[self._sig_method]](),
             )
-        if self._digest.digest() != self._expected_digest:
-            return XmlSignatureCheck(
-                valid=False,
-                problem_code=E.SIGNATURE_INVALID,
-                message_vi="Nội dung gói tin đã bị thay đổi sau khi ký (DigestValue không khớp).",
-                **self._info,
-            )
-        return XmlSignatureCheck(valid=True, **self._info)
+        except (InvalidSignature, TypeError, ValueError):
+            return False
+        return True
+
+
+def signature_plan(sig: Node, config: C.CodecConfig) -> SignaturePlan:
+    plan = SignaturePlan()
+
+    def fail(code: str, message: str) -> SignaturePlan:
+        plan.failure = (code, message)
+        return plan
+
+    info_node = sig.find("SignedInfo")
+    if info_node is None:
+        return fail(E.SIGNATURE_MISSING, "Phần tử Signature không có SignedInfo.")
+    c14n_method = _algorithm(info_node.find("CanonicalizationMethod"))
+    sig_method = _algorithm(info_node.find("SignatureMethod"))
+    references = info_node.findall("Reference")
+    cert_der, subject = _certificate(sig)
+    plan.info = {
+        "algorithm": sig_method,
+        "signer_subject": subject,
+        "certificate_der": cert_der,
+    }
+    if sig_method not in config.accepted_signature_methods:
+        return fail(
+            E.SIGNATURE_INVALID,
+            f"Thuật toán ký (SignatureMethod) không được chấp nhận: {sig_method}.",
+        )
+    if c14n_method not in C.EXCLUSIVE_C14N | C.INCLUSIVE_C14N or c14n_method.endswith(
+        "WithComments"
+    ):
+        return fail(
+            E.SIGNATURE_INVALID, f"CanonicalizationMethod không được hỗ trợ: {c14n_method}."
+        )
+    if len(references) != 1 or references[0].attr("URI", "") not in ("", "#xpointer(/)"):
+        return fail(
+            E.SIGNATURE_INVALID,
+            'Chữ ký phải có đúng một Reference URI="" (ký toàn bộ gói tin).',
+        )
+    ref = references[0]
+    transforms = [_algorithm(t) for t in (ref.find("Transforms") or _EMPTY).findall("Transform")]
+    if C.ENVELOPED not in transforms:
+        return fail(E.SIGNATURE_INVALID, "Reference thiếu phép biến đổi enveloped-signature.")
+    others = [t for t in transforms if t != C.ENVELOPED]
+    if (
+        any(
+            t not in C.EXCLUSIVE_C14N | C.INCLUSIVE_C14N or t.endswith("WithComments")
+            for t in others
+        )
+        or len(others) > 1
+    ):
+        return fail(E.SIGNATURE_INVALID, f"Phép biến đổi không được hỗ trợ: {others}.")
+    digest_method = _algorithm(ref.find("DigestMethod"))
+    if digest_method not in config.accepted_digest_methods:
+        return fail(
+            E.SIGNATURE_INVALID,
+            f"Thuật toán băm (DigestMethod) không được chấp nhận: {digest_method}.",
+        )
+    plan.info["digest_algorithm"] = digest_method
+    try:
+        plan.expected_digest = base64.b64decode(ref.child_text("DigestValue"), validate=True)
+        plan._signature_value = base64.b64decode(
+            "".join(sig.child_text("SignatureValue").split()), validate=True
+        )
+    except (binascii.Error, ValueError):
+        return fail(E.SIGNATURE_INVALID, "DigestValue hoặc SignatureValue không phải base64.")
+    if cert_der is None:
+        return fail(
+            E.SIGNATURE_INVALID,
+            "Chữ ký không kèm chứng thư số (KeyInfo/X509Data/X509Certificate) hợp lệ.",
+        )
+    plan._cert_der = cert_der
+    plan._sig_method = sig_method
+    plan._digest_method = digest_method
+    plan.info_exclusive = c14n_method in C.EXCLUSIVE_C14N
+    plan.info_prefixes = _prefix_list(info_node.find("CanonicalizationMethod"))
+    doc_c14n = others[0] if others else C.C14N
+    transform_node = next(
+        (
+            t
+            for t in (ref.find("Transforms") or _EMPTY).findall("Transform")
+            if _algorithm(t) == doc_c14n
+        ),
+        None,
+    )
+    plan.doc_exclusive = doc_c14n in C.EXCLUSIVE_C14N
+    plan.doc_prefixes = _prefix_list(transform_node)
+    return plan
 
 
 class _Empty:
@@ -365,14 +445,27 @@ def _prefix_list(node: Node | None) -> list[str]:
     return inclusive.attr("PrefixList").split() if inclusive is not None else []
 
 
+# Cached: the same few certificates sign every package of a member. Errors are not cached: a
+# certificate that does not load raises each time, as without the cache.
+@functools.lru_cache(maxsize=64)
+def _certificate_subject(der: bytes) -> str:
+    """The subject of a DER certificate; raises ValueError when it is not one."""
+    return x509.load_der_x509_certificate(der).subject.rfc4514_string()
+
+
+@functools.lru_cache(maxsize=64)
+def _certificate_key(der: bytes) -> Any:
+    return x509.load_der_x509_certificate(der).public_key()
+
+
 def _certificate(sig: Node) -> tuple[bytes | None, str]:
     for cert_node in sig.iter("X509Certificate"):
         try:
             der = base64.b64decode("".join(cert_node.text.split()), validate=True)
-            cert = x509.load_der_x509_certificate(der)
+            subject = _certificate_subject(der)
         except (binascii.Error, ValueError):
             return None, ""
-        return der, cert.subject.rfc4514_string()
+        return der, subject
     return None, ""
 
 
@@ -419,6 +512,8 @@ def verify_xml_signature(
 
     Never raises for a bad signature; a package that cannot be read at all raises EdxmlError.
     """
-    verifier = SignatureVerifier(config)
-    StreamParser(limits=limits or C.Limits(), events=verifier).parse(source)
-    return verifier.result()
+    from congso.exchange.lib.fastread import read_root  # imports this module
+
+    check = read_root(source, limits=limits or C.Limits(), config=config)[1]
+    assert check is not None
+    return check

@@ -12,11 +12,11 @@ from congso.exchange.lib import config as C
 from congso.exchange.lib.attachments import _attachment_nodes, _Base64ToFile
 from congso.exchange.lib.checks import missing, status_problems
 from congso.exchange.lib.errors import EdxmlError, Problem
+from congso.exchange.lib.fastread import read_root
 from congso.exchange.lib.header_reader import _kind, _Reader, _text
 from congso.exchange.lib.model import XmlSignatureCheck
 from congso.exchange.lib.parser import Source, _read_document
-from congso.exchange.lib.signing import SignatureVerifier
-from congso.exchange.lib.xmlstream import Node, StreamParser
+from congso.exchange.lib.xmlstream import Node
 
 
 def validate(
@@ -25,7 +25,7 @@ def validate(
     """Every problem of a package (document or status); [] when valid. Writes no file."""
     limits = limits or C.Limits()
     try:
-        root = StreamParser(limits=limits, attachments=_Base64ToFile(None, limits)).parse(source)
+        root = read_root(source, limits=limits, sink=lambda: _Base64ToFile(None, limits))[0]
     except EdxmlError as exc:
         return list(exc.problems)
     return _problems(root, config)
@@ -41,17 +41,18 @@ def validate_checked(
     valid and carries the first problem's code (the signature could not be looked at).
     """
     limits = limits or C.Limits()
-    verifier = SignatureVerifier(config)
-    parser = StreamParser(limits=limits, attachments=_Base64ToFile(None, limits), events=verifier)
     try:
-        root = parser.parse(source)
+        root, check, _sink = read_root(
+            source, limits=limits, sink=lambda: _Base64ToFile(None, limits), config=config
+        )
     except EdxmlError as exc:
         first = exc.problems[0]
         unread = XmlSignatureCheck(
             valid=False, problem_code=first.code, message_vi=first.message_vi
         )
         return list(exc.problems), unread
-    return _problems(root, config), verifier.result()
+    assert check is not None
+    return _problems(root, config), check
 
 
 def _problems(root: Node, config: C.CodecConfig) -> list[Problem]:

@@ -9,6 +9,11 @@ target interface also loses the element prefixes that canonicalization needs. He
 - the text of `ContentTransferEncoded` is never kept: each chunk goes to an `AttachmentSink`
   (base64 decoded to a file) and, when a signature is checked, to the digest;
 - everything else becomes a small tree of `Node`s.
+
+This is the reference reader. A small package given as bytes or a path (at most
+`fastread.SMALL_PACKAGE_BYTES`) is read by fastread.py instead (lxml, in C), which gives the same
+`Node` tree and signature check, or hands the package back to this reader whenever it could not
+promise that.
 """
 
 from __future__ import annotations
