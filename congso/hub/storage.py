@@ -40,18 +40,23 @@ def _too_large(limit: int) -> HubTooLarge:
     )
 
 
+def _tmp_dir() -> Path:
+    tmp_dir = conf.store_dir() / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    return tmp_dir
+
+
 class _TempPackage:
     """A temporary file under the store's tmp/ directory, hashed and sized while written."""
 
-    def __init__(self, limit: int) -> None:
-        tmp_dir = conf.store_dir() / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, limit: int, tmp_dir: Path | None = None) -> None:
+        if tmp_dir is None:
+            tmp_dir = _tmp_dir()
         self._limit = limit
         self._digest = hashlib.sha256()
-        self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in finish/abort
-            dir=tmp_dir, prefix="in-", delete=False
-        )
-        self.path = Path(self._handle.name)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="in-")
+        self._handle = os.fdopen(fd, "wb")  # closed in finish/abort
+        self.path = Path(name)
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
@@ -113,6 +118,7 @@ class _PackageParts(FileUploadHandler):
         self.uploads: list[Upload] = []
         self.current: _TempPackage | None = None
         self._count = 0
+        self._tmp_dir: Path | None = None  # made once per request, on the first part
 
     def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
         if field_name != self.field:
@@ -124,7 +130,9 @@ class _PackageParts(FileUploadHandler):
         self._count += 1
         if self._count > self.max_items:
             raise _too_many(self.max_items)
-        self.current = _TempPackage(self.limit)
+        if self._tmp_dir is None:
+            self._tmp_dir = _tmp_dir()
+        self.current = _TempPackage(self.limit, self._tmp_dir)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         assert self.current is not None
@@ -197,8 +205,13 @@ def upload_keep(upload: Upload) -> str:
     if target.exists():
         upload.discard()
         return relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(upload.path, target)
+    try:
+        os.replace(upload.path, target)
+    except FileNotFoundError:
+        if not upload.path.exists():
+            raise
+        target.parent.mkdir(parents=True, exist_ok=True)  # the first package of its folder
+        os.replace(upload.path, target)
     return relative
 
 

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
+
+from congso.hub.constants import MessageKind
+from congso.hub.models import Delivery
 
 
 class LimitSerializer(serializers.Serializer):
@@ -40,6 +45,29 @@ class ReceivedMessageSerializer(_ReceivedSerializer):
 
 class ReceivedStatusSerializer(_ReceivedSerializer):
     status_code = serializers.CharField(source="message.status_code")
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def received_item(delivery: Delivery, kind: str) -> dict[str, Any]:
+    """What `ReceivedMessageSerializer` / `ReceivedStatusSerializer` give for a pending delivery
+    (same keys, order and forms; a test keeps them equal), built directly: a page of 100 costs
+    less than the serializer machinery did."""
+    message = delivery.message
+    item: dict[str, Any] = {
+        "id": str(message.id),
+        "document_id": str(message.document_id),
+        "size": int(message.size),
+        "sha256": str(message.sha256),
+        "created_at": _DATETIME.to_representation(message.created_at),
+    }
+    if kind == MessageKind.EDOC:
+        item["business"] = str(message.business)
+    else:
+        item["status_code"] = str(message.status_code)
+    item["from"] = str(message.sender.code)
+    return item
 
 
 # The list answers below describe the schema; the views add `content` only with `inline=1`.

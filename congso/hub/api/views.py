@@ -15,7 +15,6 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from congso.core.errors import CongsoError
@@ -36,10 +35,9 @@ from congso.hub.api.serializers import (
     BatchStatusesSerializer,
     LimitSerializer,
     ReceivedMessageListSerializer,
-    ReceivedMessageSerializer,
     ReceivedStatusListSerializer,
-    ReceivedStatusSerializer,
     StatusAcceptedSerializer,
+    received_item,
 )
 from congso.hub.constants import MessageKind
 from congso.hub.errors import HubBatchInvalid
@@ -167,13 +165,13 @@ def _listing(request: Request) -> tuple[int, bool]:
     return limit, bool(serializer.validated_data["inline"])
 
 
-def _received(request: Request, kind: str, serializer: type[Serializer]) -> Response:
+def _received(request: Request, kind: str) -> Response:
     """The member's pending packages; with `inline=1` each carries its bytes (base64) when small
     enough, and handing them out counts as a fetch of each (one UPDATE for the page)."""
     limit, inline = _listing(request)
     member = cast(Member, request.user)
     rows = list(delivery_pending_list(member=member, kind=kind, limit=limit))
-    results = serializer(rows, many=True).data
+    results = [received_item(row, kind) for row in rows]
     if inline:
         largest = conf.inline_max_bytes()
         fetched = []
@@ -200,7 +198,7 @@ class MessageReceivedListApi(HubApiView):
         parameters=[LIMIT_PARAM, INLINE_PARAM], responses={200: ReceivedMessageListSerializer}
     )
     def get(self, request: Request) -> Response:
-        return _received(request, MessageKind.EDOC, ReceivedMessageSerializer)
+        return _received(request, MessageKind.EDOC)
 
 
 def _raw(member: Member, message_id: uuid.UUID, kind: str) -> FileResponse:
@@ -309,7 +307,7 @@ class StatusReceivedListApi(HubApiView):
         parameters=[LIMIT_PARAM, INLINE_PARAM], responses={200: ReceivedStatusListSerializer}
     )
     def get(self, request: Request) -> Response:
-        return _received(request, MessageKind.STATUS, ReceivedStatusSerializer)
+        return _received(request, MessageKind.STATUS)
 
 
 class StatusContentApi(HubApiView):

@@ -68,7 +68,9 @@ def status(
     doc_id: str,
     code: str = "01",
     when: datetime | None = None,
+    keys: KeyFiles | None = None,
 ) -> bytes:
+    """A status package from `reporter`, signed when `keys` are given."""
     return build_status(
         StatusPackage(
             from_org=Organization(code=reporter, name="Đơn vị nhận"),
@@ -78,7 +80,8 @@ def status(
             status_code=code,
             description="Đã đến",
             timestamp=when or datetime(2020, 3, 2, 8, 0, tzinfo=UTC),
-        )
+        ),
+        signer=signer_for(keys) if keys else None,
     )
 
 

@@ -84,6 +84,7 @@ def test_statuses_are_acknowledged_in_bulk(client, sender, recipient) -> None:
     send(client, sender, signed(sender, [recipient]))
     body = packages.status(
         reporter=recipient.code,
+        keys=recipient.keys,
         original_sender=sender.code,
         doc_id=packages.document_id(sender.code, 1),
     )

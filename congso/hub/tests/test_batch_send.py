@@ -154,9 +154,12 @@ def test_a_batch_of_statuses_answers_each(client, sender, recipient) -> None:
     # given a document the recipient received
     send(client, sender, signed(sender, [recipient]))
     doc_id = packages.document_id(sender.code, 1)
-    known = packages.status(reporter=recipient.code, original_sender=sender.code, doc_id=doc_id)
+    known = packages.status(
+        reporter=recipient.code, keys=recipient.keys, original_sender=sender.code, doc_id=doc_id
+    )
     unknown = packages.status(
         reporter=recipient.code,
+        keys=recipient.keys,
         original_sender=sender.code,
         doc_id=packages.document_id(sender.code, 999),
     )

@@ -6,10 +6,17 @@ import base64
 
 import pytest
 
+from congso.hub.api.serializers import (
+    ReceivedMessageSerializer,
+    ReceivedStatusSerializer,
+    received_item,
+)
 from congso.hub.models import Delivery, Message
+from congso.hub.selectors import delivery_pending_list
 from congso.hub.storage import stored_file
 from congso.hub.tests import packages
 from congso.hub.tests.conftest import API
+from congso.hub.tests.factories import DeliveryFactory
 from congso.hub.tests.test_messages import send, signed
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +78,7 @@ def test_status_listings_carry_size_hash_and_inline_content(client, sender, reci
     send(client, sender, signed(sender, [recipient]))
     body = packages.status(
         reporter=recipient.code,
+        keys=recipient.keys,
         original_sender=sender.code,
         doc_id=packages.document_id(sender.code, 1),
     )
@@ -85,3 +93,23 @@ def test_status_listings_carry_size_hash_and_inline_content(client, sender, reci
     ]
     assert "content" not in plain[0]
     assert base64.b64decode(inline[0]["content"]) == body
+
+
+@pytest.mark.parametrize(
+    ("kind", "serializer", "extra"),
+    [
+        ("edoc", ReceivedMessageSerializer, {"business": "revoke"}),
+        ("status", ReceivedStatusSerializer, {"status_code": "03"}),
+    ],
+)
+def test_a_listed_item_is_what_its_serializer_describes(kind, serializer, extra) -> None:
+    # given a pending delivery of a package of each kind
+    fields = {f"message__{name}": value for name, value in extra.items()}
+    delivery: Delivery = DeliveryFactory.create(message__kind=kind, **fields)
+    row = delivery_pending_list(member=delivery.recipient, kind=kind, limit=10)[0]
+    # when the listing builds its item
+    item = received_item(row, kind)
+    # then it is the serializer's representation, key order included
+    expected = serializer(row).data
+    assert list(item.items()) == list(expected.items())
+    assert item["from"] == delivery.message.sender.code

@@ -26,7 +26,9 @@ def delivered(client, sender: HubMember, recipient: HubMember) -> str:
 
 def test_a_status_is_relayed_to_the_sender(client, sender, recipient, delivered) -> None:
     # given the recipient reports 01 (arrived)
-    body = packages.status(reporter=recipient.code, original_sender=sender.code, doc_id=delivered)
+    body = packages.status(
+        reporter=recipient.code, keys=recipient.keys, original_sender=sender.code, doc_id=delivered
+    )
     # when
     response = send(client, recipient, body, url=STATUSES)
     # then the sender finds it, fetches it and acknowledges it
@@ -45,7 +47,9 @@ def test_a_status_is_relayed_to_the_sender(client, sender, recipient, delivered)
 
 
 def test_the_same_status_twice_is_one_status(client, sender, recipient, delivered) -> None:
-    body = packages.status(reporter=recipient.code, original_sender=sender.code, doc_id=delivered)
+    body = packages.status(
+        reporter=recipient.code, keys=recipient.keys, original_sender=sender.code, doc_id=delivered
+    )
     first = send(client, recipient, body, url=STATUSES)
     again = send(client, recipient, body, url=STATUSES)
     assert (first.status_code, again.status_code) == (201, 200)
@@ -60,6 +64,7 @@ def test_a_final_status_closes_the_document_for_the_operator(
     for code, hour in (("01", 8), ("03", 9)):
         body = packages.status(
             reporter=recipient.code,
+            keys=recipient.keys,
             original_sender=sender.code,
             doc_id=delivered,
             code=code,
@@ -75,6 +80,7 @@ def test_a_final_status_closes_the_document_for_the_operator(
 def test_a_status_for_an_unknown_document_is_refused(client, sender, recipient, delivered) -> None:
     body = packages.status(
         reporter=recipient.code,
+        keys=recipient.keys,
         original_sender=sender.code,
         doc_id=packages.document_id(sender.code, 999),
     )
@@ -87,7 +93,9 @@ def test_a_status_for_an_unknown_document_is_refused(client, sender, recipient, 
 def test_only_a_recipient_may_report_on_a_document(
     client, sender, recipient, other, delivered
 ) -> None:
-    body = packages.status(reporter=other.code, original_sender=sender.code, doc_id=delivered)
+    body = packages.status(
+        reporter=other.code, keys=other.keys, original_sender=sender.code, doc_id=delivered
+    )
     response = send(client, other, body, url=STATUSES)
     assert response.status_code == 422
     assert response.json()["code"] == "hub_unknown_document"
@@ -96,7 +104,9 @@ def test_only_a_recipient_may_report_on_a_document(
 def test_a_status_in_another_members_name_is_refused(
     client, sender, recipient, other, delivered
 ) -> None:
-    body = packages.status(reporter=recipient.code, original_sender=sender.code, doc_id=delivered)
+    body = packages.status(
+        reporter=recipient.code, keys=recipient.keys, original_sender=sender.code, doc_id=delivered
+    )
     response = send(client, other, body, url=STATUSES)
     assert response.status_code == 403
     assert response.json()["code"] == "hub_sender_mismatch"
@@ -104,10 +114,44 @@ def test_a_status_in_another_members_name_is_refused(
 
 def test_packages_must_use_their_own_endpoint(client, sender, recipient, delivered) -> None:
     status_body = packages.status(
-        reporter=recipient.code, original_sender=sender.code, doc_id=delivered
+        reporter=recipient.code, keys=recipient.keys, original_sender=sender.code, doc_id=delivered
     )
     wrong = send(client, recipient, status_body)
     assert (wrong.status_code, wrong.json()["code"]) == (422, "hub_wrong_kind")
     edoc_body = signed(sender, [recipient], number=2)
     wrong = send(client, sender, edoc_body, url=STATUSES)
     assert (wrong.status_code, wrong.json()["code"]) == (422, "hub_wrong_kind")
+
+
+def test_an_unsigned_status_is_refused_when_signatures_are_required(
+    client, sender, recipient, delivered
+) -> None:
+    # given a status package without the reporter's XML signature
+    body = packages.status(reporter=recipient.code, original_sender=sender.code, doc_id=delivered)
+    # when
+    response = send(client, recipient, body, url=STATUSES)
+    # then it is refused and nothing is relayed
+    assert (response.status_code, response.json()["code"]) == (422, "edxml_signature_missing")
+    assert Message.objects.filter(kind="status").count() == 0
+
+
+def test_a_tampered_status_fails_its_signature(client, sender, recipient, delivered) -> None:
+    # given a signed 01 whose description was changed after signing
+    body = packages.status(
+        reporter=recipient.code, keys=recipient.keys, original_sender=sender.code, doc_id=delivered
+    )
+    tampered = body.replace("Đã đến".encode(), "Đã đi".encode(), 1)
+    assert tampered != body
+    # when
+    response = send(client, recipient, tampered, url=STATUSES)
+    # then
+    assert (response.status_code, response.json()["code"]) == (422, "edxml_signature_invalid")
+    assert Message.objects.filter(kind="status").count() == 0
+
+
+def test_unsigned_statuses_pass_when_the_hub_does_not_require_signatures(
+    client, sender, recipient, delivered, settings
+) -> None:
+    settings.HUB_REQUIRE_XML_SIGNATURE = False
+    body = packages.status(reporter=recipient.code, original_sender=sender.code, doc_id=delivered)
+    assert send(client, recipient, body, url=STATUSES).status_code == 201
