@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,7 @@ from congso.documents.services.incoming_common import IncomingAction
 from congso.documents.services.incoming_signatures import (
     PDF,
     apply_check,
+    pdf_signature_check,
     signature_audit_data,
     signature_check,
 )
@@ -38,6 +40,8 @@ from congso.documents.services.search_index import search_entry_schedule
 from congso.signatures.constants import ValidationVerdict
 from congso.signatures.lib.engine import SIGNATURE_MARKER
 from congso.signatures.services import SignatureCheck
+
+PDF_MAGIC = b"%PDF-"  # how `files.sniff_media_type` knows a PDF
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,47 @@ def arrival_signature_checks(
             )
         else:
             checks.append(signature_check(actor=None, stored=stored, name=name))
+    return checks
+
+
+def _contains(path: Path, marker: bytes) -> bool:
+    """Whether the file holds `marker`, read in chunks (as `stored_file_contains`)."""
+    overlap = len(marker) - 1
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-overlap:] if overlap else b""
+    return False
+
+
+def arrival_attachment_checks(
+    attachments: Sequence[tuple[Path, str]],
+) -> list[SignatureCheck | None]:
+    """`arrival_signature_checks` for an arrival's files BEFORE they are stored ((path, name as
+    it will be stored) pairs): the verdicts depend on the bytes alone, so the connector runs
+    them before its registering transaction and no lock is held while certificates and
+    revocation are checked. A file that is not a PDF (`stored_file_put` would not type it
+    PDF) has no check; the reports of signed files are stored and audited by the signatures
+    app in their own (short) transaction, so a verdict stays on record even when the
+    arrival is then refused for it."""
+    checks: list[SignatureCheck | None] = []
+    for path, name in attachments:
+        with path.open("rb") as handle:
+            is_pdf = handle.read(len(PDF_MAGIC)) == PDF_MAGIC
+        if not is_pdf:
+            checks.append(None)
+        elif not _contains(path, SIGNATURE_MARKER):
+            checks.append(
+                SignatureCheck(
+                    verdict=ValidationVerdict.UNSIGNED, summary=_("Tệp không có chữ ký số nào.")
+                )
+            )
+        else:
+            checks.append(
+                pdf_signature_check(actor=None, read=path.read_bytes, name=name, label=name)
+            )
     return checks
 
 
@@ -151,12 +196,17 @@ def arrival_audit_data(
 
 @transaction.atomic
 def incoming_document_receive_exchange(
-    *, arrival: ExternalArrival, files: Sequence[tuple[StoredFile, str, str]]
+    *,
+    arrival: ExternalArrival,
+    files: Sequence[tuple[StoredFile, str, str]],
+    checks: Sequence[SignatureCheck | None] | None = None,
 ) -> IncomingDocument:
     """File an arrival from the exchange hub in status "received" with its files (already
-    stored), each PDF's signature checked. Never secret: secret documents do not travel
-    (QĐ 28/2018/QĐ-TTg); the exchange app refuses them before calling this."""
-    checks = arrival_signature_checks(files)
+    stored), each PDF's signature checked — here, or before the caller's transaction
+    (`checks`, one per file: `arrival_attachment_checks`). Never secret: secret documents do
+    not travel (QĐ 28/2018/QĐ-TTg); the exchange app refuses them before calling this."""
+    if checks is None:
+        checks = arrival_signature_checks(files)
     document = arrival_document(arrival, main_pages=files[0][0].page_count if files else None)
     document.full_clean()
     document.save()

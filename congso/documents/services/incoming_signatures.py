@@ -12,7 +12,7 @@ must see, and a check that could not run says so.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,17 +57,34 @@ def signature_check(
     unexpected error becomes an "indeterminate" verdict saying the check did not run."""
     if stored.media_type != PDF:
         return None
+    return pdf_signature_check(
+        actor=actor,
+        read=lambda: stored_file_read(stored),
+        name=name,
+        document_ref=document_ref,
+        private=private,
+        label=stored.sha256,
+    )
+
+
+def pdf_signature_check(
+    *,
+    actor: Any,
+    read: Callable[[], bytes],
+    name: str,
+    document_ref: str = "",
+    private: bool = False,
+    label: str = "",
+) -> SignatureCheck:
+    """The check of a PDF's bytes (`read` gives them; a file not stored yet, e.g. an arrival's
+    attachment checked before its registering transaction). Never raises, as `signature_check`."""
     try:
         with transaction.atomic():  # a savepoint: a failed check leaves the caller's work intact
             return file_signatures_check(
-                actor=actor,
-                data=stored_file_read(stored),
-                file_name=name,
-                document_ref=document_ref,
-                private=private,
+                actor=actor, data=read(), file_name=name, document_ref=document_ref, private=private
             )
     except Exception:
-        logger.exception("signature check failed for stored file %s", stored.sha256)
+        logger.exception("signature check failed for file %s", label or name)
         return _failed_check()
 
 

@@ -210,6 +210,7 @@ class Cluster:
             CONGSO_VAR_DIR=str(self.root / "hub"),
             HUB_DATABASE_URL=self.hub_db_url,
             HUB_SERVE_THREADS="8",
+            DB_CONN_MAX_AGE="300",
             HUB_REQUIRE_XML_SIGNATURE="1" if self.hub_require_signature else "0",
         )
         return env
@@ -222,6 +223,9 @@ class Cluster:
             DATABASE_URL=inst.db_url,
             CONGSO_VAR_DIR=str(inst.var),
             CONGSO_DOCUMENT_SIGNER="",
+            # Kept connections, as in production (docs/settings.md): a task does not pay for a
+            # new PostgreSQL backend.
+            DB_CONN_MAX_AGE="300",
             CELERY_BROKER_URL=self.broker,
             CELERY_TASK_DEFAULT_QUEUE=inst.queue,
             EXCHANGE_POLL_QUEUE=f"{inst.queue}-poll",

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from congso.audit.services import AuditItem, audit_record_many
@@ -28,7 +27,12 @@ from congso.documents.constants import DeliveryStatus
 from congso.documents.models import OutgoingDocument, OutgoingRecipient
 from congso.exchange import lib
 from congso.exchange.models import IncidentKind, RecipientStatusEvent
-from congso.exchange.services.common import ExchangeAction, agency_by_code, incident_record
+from congso.exchange.services.common import (
+    ExchangeAction,
+    agency_by_code,
+    incident_record,
+    rows_update,
+)
 from congso.exchange.services.packages import ParsedDocumentId, parse_document_id
 from congso.exchange.transport import ReceivedItem, Transport, TransportError
 
@@ -184,19 +188,17 @@ def _recipients(
             parsed[one.status.response_for_document_id] = found
     if not parsed:
         return {}
-    match = Q()
-    for found in parsed.values():
-        match |= Q(
-            agency__code_qcvn102=found.organ_id,
-            issued_on=found.issued_on,
-            code_number=found.code_number,
-            code_notation=found.code_notation,
-        )
+    # every DocumentId names this member (checked above): the documents of its agency with those
+    # numbers and dates, matched exactly below (one short query, not an OR of one clause each)
+    wanted = {(p.issued_on, p.code_number, p.code_notation) for p in parsed.values()}
     documents = {
-        (d.issued_on, d.code_number, d.code_notation): d.pk
-        for d in OutgoingDocument.objects.filter(match).only(
-            "pk", "issued_on", "code_number", "code_notation"
-        )
+        numbered: d.pk
+        for d in OutgoingDocument.objects.filter(
+            agency__code_qcvn102=member_code,
+            issued_on__in={p.issued_on for p in parsed.values()},
+            code_number__in={p.code_number for p in parsed.values()},
+        ).only("pk", "issued_on", "code_number", "code_notation")
+        if (numbered := (d.issued_on, d.code_number, d.code_notation)) in wanted
     }
     document_of = {
         document_id: documents.get((p.issued_on, p.code_number, p.code_notation))
@@ -271,7 +273,13 @@ def _apply_page(
         )
         outcomes[one.index] = "applied"
     RecipientStatusEvent.objects.bulk_create(events)
-    fields_all = sorted({field for _row, fields in changed.values() for field in fields})
-    if changed:
-        OutgoingRecipient.objects.bulk_update([row for row, _f in changed.values()], fields_all)
+    by_fields: dict[tuple[str, ...], list[OutgoingRecipient]] = {}
+    for row, row_fields in changed.values():
+        by_fields.setdefault(tuple(sorted(row_fields)), []).append(row)
+    for names, same in by_fields.items():  # one statement run per set of changed fields
+        rows_update(
+            OutgoingRecipient,
+            names,
+            [(row.pk, *(getattr(row, name) for name in names)) for row in same],
+        )
     audit_record_many(applied)

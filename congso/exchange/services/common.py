@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -185,3 +185,56 @@ def exclusive(name: str) -> Iterator[bool]:
         if granted:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+@contextmanager
+def exclusive_many(names: Sequence[str]) -> Iterator[list[bool]]:
+    """`exclusive` for several names at once (a poll's page claims each of its items): yields
+    whether each lock was granted, in order, taking them in one statement and releasing the
+    granted ones in one statement at the end of the block (not two statements per name). The
+    same locks as `exclusive(name)` for each name; elsewhere than PostgreSQL all are granted."""
+    if connection.vendor != "postgresql" or not names:
+        yield [True] * len(names)
+        return
+    keys = [_lock_key(name) for name in names]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_lock(k) FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) "
+            "ORDER BY n",
+            [keys],
+        )
+        granted = [bool(row[0]) for row in cursor.fetchall()]
+    try:
+        yield granted
+    finally:
+        mine = [key for key, ok in zip(keys, granted, strict=True) if ok]
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(k) FROM unnest(%s::bigint[]) AS k", [mine]
+                )
+
+
+def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[Any]) -> None:
+    """UPDATE `fields` of several rows, each with its own values: `rows` are (pk, value, …)
+    in the order of `fields`. One prepared statement run for every row (executemany), not one
+    compiled query per row nor `bulk_update`'s CASE over the whole page, whose building costs
+    more CPU than the rows it writes. Values go through each field's own preparation, as
+    `QuerySet.update` would; no signal, no `save()` (the callers update with `.update` too)."""
+    if not rows:
+        return
+    db = connections[router.db_for_write(model)]
+    meta = model._meta
+    columns: list[Any] = [meta.get_field(name) for name in fields]
+    quote = db.ops.quote_name
+    # only quoted names of the model's own table and columns are formatted in; values are bound
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    pk_column = quote(str(meta.pk.column if meta.pk else "id"))
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
+    params = [
+        [column.get_db_prep_save(value, db) for column, value in zip(columns, values, strict=True)]
+        + [pk]
+        for pk, *values in rows
+    ]
+    with db.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -17,7 +17,7 @@ from django.db import connection, connections
 
 from congso.exchange.services import config
 from congso.exchange.services.applying import status_page_apply
-from congso.exchange.services.common import exclusive
+from congso.exchange.services.common import exclusive, exclusive_many
 from congso.exchange.services.receiving_batch import received_page_process
 from congso.exchange.transport import ReceivedItem, Transport, TransportError
 
@@ -41,13 +41,8 @@ def _take_page(
     polls share a page instead of applying the same item twice."""
     kind = "status" if status else "package"
     handle = status_page_apply if status else received_page_process
-    with ExitStack() as stack:
-        mine = [
-            stack.enter_context(
-                exclusive(f"exchange-item:{transport.member_code}:{kind}:{item.id}")
-            )
-            for item in items
-        ]
+    names = [f"exchange-item:{transport.member_code}:{kind}:{item.id}" for item in items]
+    with exclusive_many(names) as mine:  # one statement to claim the page, one to release it
         claimed = [item for item, ok in zip(items, mine, strict=True) if ok]
         try:
             done = iter(handle(transport=transport, items=claimed, ack=ack))

@@ -11,9 +11,11 @@ refuses the package, and nothing is registered unless every step passed:
    entities, oversized or too deep documents) and, in the same pass, its XML signature
    (XMLDSig of the sending organisation) is verified; a missing one is refused unless
    EXCHANGE_REQUIRE_XML_SIGNATURE is off;
-5. in ONE transaction: the files are stored, the incoming document is filed as "received" with
-   each PDF's signature checked (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2), a PDF whose
-   signature fails refuses the whole package (rolled back), the `ExchangeReceipt` is created
+5. each PDF's signature is checked (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2) on the parsed
+   attachment, before the transaction (no lock held while revocation is checked; the
+   signatures app keeps and audits each report); then in ONE transaction: the files are
+   stored, the incoming document is filed as "received" with those verdicts, a PDF whose
+   signature failed refuses the whole package (rolled back), the `ExchangeReceipt` is created
    (its unique constraint makes a concurrent duplicate roll back) and status 01 is queued;
 6. the package is acknowledged on the hub.
 
@@ -43,7 +45,8 @@ from congso.audit.services import audit_record
 from congso.core.errors import CongsoError
 from congso.documents.constants import FileRole
 from congso.documents.models import StoredFile
-from congso.documents.services.files import safe_file_name, stored_file_put
+from congso.documents.services import incoming_exchange
+from congso.documents.services.files import max_upload_bytes, safe_file_name, stored_file_put
 from congso.documents.services.incoming_exchange import incoming_document_receive_exchange
 from congso.documents.services.incoming_internal import incoming_document_accept_on_arrival
 from congso.exchange import lib
@@ -55,6 +58,7 @@ from congso.exchange.services.revocations import revoke_package_receive, superse
 from congso.exchange.services.statuses import receipt_status_queue, status_message_queue
 from congso.exchange.transport import ReceivedItem, Transport, TransportError
 from congso.organizations.models import Agency
+from congso.signatures.services import SignatureCheck
 
 logger = logging.getLogger("congso.exchange")
 
@@ -130,6 +134,12 @@ def envelope_check(
         envelope = lib.read_envelope(path)
     except lib.EdxmlError as exc:
         raise Refused(exc.code, exc.message_vi) from exc
+    return _envelope_facts_check(transport, item, envelope, agency)
+
+
+def _envelope_facts_check(
+    transport: Transport, item: ReceivedItem, envelope: lib.Envelope, agency: Agency | None
+) -> Agency:
     if envelope.kind != "edoc":
         raise Refused("edxml_wrong_kind", "Gói tin không phải gói tin văn bản.")
     if envelope.is_secret:
@@ -142,6 +152,35 @@ def envelope_check(
             f"Gói tin ghi nơi gửi {envelope.from_code}, trục báo nơi gửi {item.from_code}.",
         )
     return _recipient(transport, envelope, agency)
+
+
+def package_read(
+    transport: Transport,
+    item: ReceivedItem,
+    path: Path,
+    attachment_dir: Path,
+    *,
+    agency: Agency | None = None,
+) -> tuple[Agency, lib.DocumentPackage]:
+    """`envelope_check` then `package_parse`, reading the package ONCE: the envelope's facts
+    are taken from the parsed header (the same reader `read_envelope` uses), checked in the
+    same order and refused with the same reasons; only a package the parser refuses has its
+    envelope read on its own, so an envelope refusal still comes before a parse refusal."""
+    try:
+        package, check = lib.parse_package_checked(path, attachment_dir=attachment_dir)
+    except lib.EdxmlError as exc:
+        envelope_check(transport, item, path, agency=agency)
+        raise Refused(exc.code, exc.message_vi) from exc
+    header = package.header
+    envelope = lib.Envelope(
+        kind="edoc",
+        from_code=header.from_org.code,
+        to_codes=[org.code for org in header.to_orgs],
+        document_id=header.document_id,
+        is_secret=not lib.DEFAULT_CONFIG.is_normal_secrecy(header.other_info.secrecy),
+    )
+    recipient = _envelope_facts_check(transport, item, envelope, agency)
+    return recipient, package_checked(package, check)
 
 
 def _check_xml_signature(check: lib.XmlSignatureCheck | None) -> None:
@@ -160,6 +199,13 @@ def package_parse(path: Path, attachment_dir: Path) -> lib.DocumentPackage:
         package, check = lib.parse_package_checked(path, attachment_dir=attachment_dir)
     except lib.EdxmlError as exc:
         raise Refused(exc.code, exc.message_vi) from exc
+    return package_checked(package, check)
+
+
+def package_checked(
+    package: lib.DocumentPackage, check: lib.XmlSignatureCheck | None
+) -> lib.DocumentPackage:
+    """The checks of a parsed package: its XML signature, secrecy and DocumentId."""
     _check_xml_signature(check)
     if package.is_secret:
         raise Refused(
@@ -186,6 +232,22 @@ def package_files_store(package: lib.DocumentPackage) -> list[tuple[StoredFile, 
     if not files:
         raise Refused("exchange_no_attachment", "Gói tin không có tệp văn bản.")
     return files
+
+
+def package_signature_checks(package: lib.DocumentPackage) -> list[SignatureCheck | None] | None:
+    """The signature checks of a parsed package's files, in order, run on the attachments
+    BEFORE the registering transaction (a verdict depends on the bytes alone: no lock is held
+    while certificates and revocation are checked). None — the files are then checked in the
+    transaction, as they are stored — when a file would not be stored anyway (its name or
+    size is refused there, and must be refused before any validation)."""
+    limit = max_upload_bytes()
+    try:
+        named = [(a.path, safe_file_name(a.name)) for a in package.attachments]
+    except (CongsoError, DjangoValidationError):
+        return None
+    if any(path.stat().st_size > limit for path, _name in named):
+        return None
+    return incoming_exchange.arrival_attachment_checks(named)
 
 
 def signatures_refusal(failed: list[tuple[str, str]]) -> Refused | None:
@@ -233,11 +295,11 @@ def _register(
     transport: Transport, item: ReceivedItem, agency: Agency, package: lib.DocumentPackage
 ) -> int:
     refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
+    checks = package_signature_checks(package)  # before the transaction
     with transaction.atomic():
         files = package_files_store(package)
         document = incoming_document_receive_exchange(
-            arrival=external_arrival(package, agency=agency),
-            files=files,
+            arrival=external_arrival(package, agency=agency), files=files, checks=checks
         )
         refusal = signatures_refusal(
             [
@@ -314,8 +376,7 @@ def received_package_process(
             logger.info("fetching hub message %s failed: %s", item.id, exc.message)
             return Outcome("retry", code=exc.code)
         try:
-            agency = envelope_check(transport, item, path)
-            package = package_parse(path, work / "attachments")
+            agency, package = package_read(transport, item, path, work / "attachments")
             if package.business.kind == "revoke":
                 revoke_package_receive(
                     transport=transport, item=item, agency=agency, package=package

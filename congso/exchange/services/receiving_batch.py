@@ -1,11 +1,15 @@
 """Receiving a page of packages at once (docs/adr/0019): the steps of services/receiving.py for
 every plain new package whose bytes came with the list, with the registrations of the whole
 page written in ONE transaction (documents, files, receipts, 01 replies, audit entries: one
-statement per table, one audit chain append). Each package is still read, verified and
-refused on its own; a refused package leaves nothing behind (its files are stored in a
-savepoint that is rolled back). Anything else — revoke, update, replace, a package too large
-to come inline — and a page whose transaction fails (a concurrent poll registered one of its
-packages first) go through `receiving.received_package_process` one at a time.
+statement per table, one audit chain append). Each package is still read (once: envelope,
+parse and XML signature in one pass), verified and refused on its own; the signatures of its
+PDFs are validated BEFORE the page's transaction (the verdicts depend on the bytes alone), so
+the transaction holds its locks only for the writes. A refused package leaves nothing behind
+but the signatures app's reports of the PDFs it validated (kept and audited, as any
+validation); its files are stored in a savepoint that is rolled back. Anything else —
+revoke, update, replace, a package too large to come inline — and a page whose transaction
+fails (a concurrent poll registered one of its packages first) go through
+`receiving.received_package_process` one at a time.
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ from congso.exchange.services.common import ExchangeAction, agency_by_code
 from congso.exchange.services.packages import ArrivalCatalogues, external_arrival
 from congso.exchange.services.receiving import (
     Refused,
-    envelope_check,
     package_files_store,
-    package_parse,
+    package_read,
     package_refuse,
+    package_signature_checks,
     receipt_for,
     received_audit_data,
     received_package_process,
@@ -45,6 +49,7 @@ from congso.exchange.services.receiving import (
 from congso.exchange.services.statuses import new_receipts_statuses_queue
 from congso.exchange.transport import ReceivedItem, Transport
 from congso.organizations.models import Agency
+from congso.signatures.services import SignatureCheck
 
 logger = logging.getLogger("congso.exchange")
 
@@ -57,6 +62,7 @@ class _Read:
     item: ReceivedItem
     agency: Agency
     package: lib.DocumentPackage
+    checks: list[SignatureCheck | None] | None = None  # None: checked in the transaction
 
 
 def _batchable(item: ReceivedItem) -> bool:
@@ -134,8 +140,9 @@ def _read_all(
         path = folder / "package.edxml"
         path.write_bytes(item.content or b"")
         try:
-            agency = envelope_check(transport, item, path, agency=member_agency)
-            package = package_parse(path, folder / "attachments")
+            agency, package = package_read(
+                transport, item, path, folder / "attachments", agency=member_agency
+            )
         except Refused as refusal:
             package_refuse(transport, item, refusal)
             ack(item.id)
@@ -151,6 +158,8 @@ def _read_all(
             continue
         seen.add(key)
         read.append(_Read(index, item, agency, package))
+    for one in read:  # before the page's transaction: no lock is held while PDFs are validated
+        one.checks = package_signature_checks(one.package)
     return read
 
 
@@ -186,7 +195,11 @@ def _register_all(
         try:
             with transaction.atomic():  # a savepoint: a refused package's files go with it
                 files = package_files_store(one.package)
-                checks = incoming_exchange.arrival_signature_checks(files)
+                checks = (
+                    one.checks
+                    if one.checks is not None
+                    else incoming_exchange.arrival_signature_checks(files)
+                )
                 refusal = signatures_refusal(
                     [
                         (name, check.summary)

@@ -40,6 +40,7 @@ from congso.exchange.services.common import (
     ExchangeAction,
     claim_due_many,
     incident_record,
+    rows_update,
     sends_settle,
 )
 from congso.exchange.services.packages import NotSendable, document_packages
@@ -144,8 +145,10 @@ def outbox_batch_send(
             pk__in=[row.pk for row in rows]
         )
     )
+    claimed = {row.pk: (position, row) for position, row in enumerate(rows)}
+    messages.sort(key=lambda message: claimed[message.pk][0])  # in the claimed order
     for message in messages:  # the attempt count as claimed (the copy read above has it too)
-        message.attempts = next(row.attempts for row in rows if row.pk == message.pk)
+        message.attempts = claimed[message.pk][1].attempts
     states: dict[int, str] = {}
     for code, group in _by_member(messages).items():
         outcomes = _send_group(group, member_code=code, transport=transport)
@@ -221,15 +224,14 @@ def _mark_sent(sent: list[tuple[OutboxMessage, SentMessage]]) -> None:
         return
     now = timezone.now()
     with transaction.atomic():
-        for message, answer in sent:
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                status=OutboxStatus.SENT,
-                hub_message_id=answer.id[:64],
-                sent_at=now,
-                last_error="",
-                next_attempt_at=None,
-                updated_at=now,
-            )
+        rows_update(
+            OutboxMessage,
+            ["status", "hub_message_id", "sent_at", "last_error", "next_attempt_at", "updated_at"],
+            [
+                (message.pk, OutboxStatus.SENT, answer.id[:64], now, "", None, now)
+                for message, answer in sent
+            ],
+        )
         audit_record_many(
             [
                 AuditItem(

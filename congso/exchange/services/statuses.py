@@ -36,6 +36,7 @@ from congso.exchange.services.common import (
     agency_by_code,
     claim_due_many,
     incident_record,
+    rows_update,
     sends_settle,
 )
 from congso.exchange.services.packages import status_package
@@ -309,14 +310,14 @@ def _mark_sent(sent: list[tuple[StatusMessage, str]]) -> None:
         return
     now = timezone.now()
     with transaction.atomic():
-        for message, hub_id in sent:
-            StatusMessage.objects.filter(pk=message.pk).update(
-                state=StatusMessageState.SENT,
-                hub_status_id=hub_id[:64],
-                sent_at=now,
-                last_error="",
-                next_attempt_at=None,
-            )
+        rows_update(
+            StatusMessage,
+            ["state", "hub_status_id", "sent_at", "last_error", "next_attempt_at"],
+            [
+                (message.pk, StatusMessageState.SENT, hub_id[:64], now, "", None)
+                for message, hub_id in sent
+            ],
+        )
         audit_record_many(
             [
                 AuditItem(

@@ -321,7 +321,7 @@ def test_a_pdf_whose_signature_fails_refuses_the_whole_package(
     _sent(issue_to)
     failed = SignatureCheck(verdict=ValidationVerdict.FAILED, summary="Chữ ký bị sửa đổi")
     monkeypatch.setattr(
-        "congso.documents.services.incoming_exchange.arrival_signature_checks",
+        "congso.documents.services.incoming_exchange.arrival_attachment_checks",
         lambda files: [failed for _ in files],
     )
     # when B polls
@@ -378,7 +378,7 @@ def test_in_a_page_a_refused_package_leaves_nothing_and_the_others_register(
         return [failed if len(calls) == 2 else None for _ in files]
 
     monkeypatch.setattr(
-        "congso.documents.services.incoming_exchange.arrival_signature_checks", checks
+        "congso.documents.services.incoming_exchange.arrival_attachment_checks", checks
     )
     # when B polls them as one page
     result = member_poll(transport=hub.transport(B_CODE))
@@ -390,3 +390,64 @@ def test_in_a_page_a_refused_package_leaves_nothing_and_the_others_register(
     assert refused.hub_message_id == sent[1].hub_message_id
     assert sorted(StatusMessage.objects.values_list("status_code", flat=True)) == ["01", "01", "02"]
     assert all(B_CODE in hub.packages[m.hub_message_id].acked_by for m in sent)
+
+
+def test_a_pages_pdfs_are_validated_before_its_registration_transaction(
+    hub: FakeHub, issue_to: Callable[..., Any], agency_b: Any, monkeypatch: Any
+) -> None:
+    # given two packages waiting, and a watch on the depth of transactions when PDFs are checked
+    from django.db import connection
+
+    from congso.documents.services import incoming_exchange
+
+    for _ in range(2):
+        _sent(issue_to)
+    real = incoming_exchange.arrival_attachment_checks
+    depths: list[int] = []
+
+    def watched(files: Any) -> list[Any]:
+        depths.append(len(connection.atomic_blocks))
+        return real(files)
+
+    monkeypatch.setattr(incoming_exchange, "arrival_attachment_checks", watched)
+    outside = len(connection.atomic_blocks)
+    # when B polls them as one page
+    result = member_poll(transport=hub.transport(B_CODE))
+    # then each package's files were checked once, outside any transaction of the poll
+    assert result.packages == {"registered": 2}
+    assert depths == [outside, outside]
+    verdicts = IncomingDocument.objects.filter(agency=agency_b).values_list(
+        "files__signature_verdict", flat=True
+    )
+    assert list(verdicts) == [ValidationVerdict.UNSIGNED, ValidationVerdict.UNSIGNED]
+
+
+def test_files_checked_before_storing_keep_the_verdicts_and_their_audit(tmp_path: Any) -> None:
+    # given an arrival's files on disk: a PNG, a plain PDF, and a damaged PDF that has a signature
+    from congso.audit.models import AuditEntry
+    from congso.documents.services.incoming_exchange import arrival_attachment_checks
+    from congso.signatures.models import ValidationRecord
+
+    png = tmp_path / "a.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    plain = tmp_path / "b.pdf"
+    plain.write_bytes(b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n")
+    damaged = tmp_path / "c.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n1 0 obj << /ByteRange [0 1 2 3] >> endobj\n%%EOF\n")
+    # when they are checked before being stored
+    checks = arrival_attachment_checks([(png, "a.png"), (plain, "b.pdf"), (damaged, "c.pdf")])
+    # then the PNG has no check, the plain PDF is unsigned without a report, and the damaged
+    # one has a verdict that is not valid, its report stored and audited
+    assert checks[0] is None
+    assert checks[1] is not None
+    assert checks[1].verdict == ValidationVerdict.UNSIGNED
+    assert checks[1].record is None
+    third = checks[2]
+    assert third is not None
+    assert third.verdict not in (
+        ValidationVerdict.VALID,
+        ValidationVerdict.UNSIGNED,
+    )
+    assert third.record is not None
+    assert ValidationRecord.objects.filter(pk=third.record.pk, file_name="c.pdf").exists()
+    assert AuditEntry.objects.filter(target_id=str(third.record.pk)).exists()

@@ -188,3 +188,32 @@ def test_a_hub_item_claimed_by_one_worker_is_busy_for_another() -> None:
     # then the first holds it, the second is told "busy", and a later one gets it
     assert mine is True
     assert seen == [False, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_claims_its_items_at_once_and_another_worker_sees_the_held_ones_busy() -> None:
+    # given PostgreSQL, and one worker holding the claim of item m2 alone
+    from django.db import connection, connections
+
+    from congso.exchange.services.common import exclusive, exclusive_many
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks need PostgreSQL")
+    names = [f"exchange-item:test:package:m{i}" for i in (1, 2, 3)]
+    seen: list[list[bool]] = []
+
+    def other_worker() -> None:
+        with exclusive_many(names) as granted:
+            seen.append(granted)
+        connections.close_all()
+
+    # when another worker claims the page m1, m2, m3, and again once m2 is released
+    with exclusive(names[1]):
+        worker = threading.Thread(target=other_worker)
+        worker.start()
+        worker.join()
+    after = threading.Thread(target=other_worker)
+    after.start()
+    after.join()
+    # then it got m1 and m3 but not m2, then all three (its own claims were released too)
+    assert seen == [[True, False, True], [True, True, True]]
