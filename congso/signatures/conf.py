@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -42,24 +43,83 @@ def _get(name: str, default: Any) -> Any:
     return raw
 
 
+FileStamp = tuple[str, int, int, int, int]
+_CACHE_LOCK = threading.Lock()
+_TEST_PKIS: dict[FileStamp, TestPki] = {}
+_TRUST_STORES: dict[tuple[Any, ...], TrustStore] = {}
+_MAX_TRUST_STORES = 16
+
+
+def _stamp(path: Path | str) -> FileStamp:
+    """What identifies a file's content without reading it: replaced or edited files get a new
+    inode, mtime or size; a missing file is stamped as such (building then raises)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (str(path), -1, -1, -1, -1)
+    return (str(path), st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def test_pki() -> TestPki | None:
     directory = _get("CONGSO_SIGNATURES_TEST_PKI_DIR", "")
     if not directory or not (Path(directory) / "manifest.json").exists():
         return None
-    return TestPki.load(directory)
+    key = _stamp(Path(directory) / "manifest.json")
+    with _CACHE_LOCK:
+        pki = _TEST_PKIS.get(key)
+    if pki is None:
+        pki = TestPki.load(directory)
+        with _CACHE_LOCK:
+            _TEST_PKIS.clear()  # one TEST PKI per configuration; keep only the current one
+            _TEST_PKIS[key] = pki
+    return pki
 
 
 def trust_store(extra_roots: list[str] | None = None) -> TrustStore:
+    """The configured trust anchors and intermediates, built (files read, certificates parsed,
+    pins checked) once per process and configuration: rebuilt when a setting or one of the
+    files changes. Sharing the parsed certificates also keeps what asn1crypto computes lazily
+    on them (fingerprints, prepared names) from one validation to the next."""
     pki = test_pki()
-    store = TrustStore.build(
-        pinned_roots=_get("CONGSO_SIGNATURES_PINNED_ROOTS", []),
-        pinned_sha256=_get("CONGSO_SIGNATURES_PINNED_SHA256", []),
-        extra_roots=_get("CONGSO_SIGNATURES_EXTRA_ROOTS", []),
-        test_roots=pki.trust_roots if pki else [],
-        intermediates=list(_get("CONGSO_SIGNATURES_INTERMEDIATES", []))
-        + (pki.intermediates if pki else []),
+    pinned_roots = [str(p) for p in _get("CONGSO_SIGNATURES_PINNED_ROOTS", [])]
+    pinned_sha256 = [str(p) for p in _get("CONGSO_SIGNATURES_PINNED_SHA256", [])]
+    configured_extra = [str(p) for p in _get("CONGSO_SIGNATURES_EXTRA_ROOTS", [])]
+    test_roots = [str(p) for p in (pki.trust_roots if pki else [])]
+    intermediates = [str(p) for p in _get("CONGSO_SIGNATURES_INTERMEDIATES", [])] + [
+        str(p) for p in (pki.intermediates if pki else [])
+    ]
+    more = [str(p) for p in extra_roots or []]
+    key = (
+        tuple(_stamp(p) for p in pinned_roots),
+        tuple(pinned_sha256),
+        tuple(_stamp(p) for p in configured_extra),
+        tuple(_stamp(p) for p in test_roots),
+        tuple(_stamp(p) for p in intermediates),
+        tuple(_stamp(p) for p in more),
     )
-    return store.with_extra_roots(extra_roots or [])
+    with _CACHE_LOCK:
+        store = _TRUST_STORES.get(key)
+    if store is not None:
+        return store
+    store = TrustStore.build(
+        pinned_roots=pinned_roots,
+        pinned_sha256=pinned_sha256,
+        extra_roots=configured_extra,
+        test_roots=test_roots,
+        intermediates=intermediates,
+    ).with_extra_roots(more)
+    with _CACHE_LOCK:
+        if len(_TRUST_STORES) >= _MAX_TRUST_STORES:  # files replaced again and again: start over
+            _TRUST_STORES.clear()
+        _TRUST_STORES[key] = store
+    return store
+
+
+def clear_caches() -> None:
+    """Forget the built trust stores and TEST PKI manifests (tests, a reload)."""
+    with _CACHE_LOCK:
+        _TEST_PKIS.clear()
+        _TRUST_STORES.clear()
 
 
 def tsa_url() -> str | None:

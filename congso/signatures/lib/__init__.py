@@ -5,6 +5,10 @@ settings in as plain values, so the library runs the same from a management comm
 the benchmark or a test.
 """
 
+from congso.signatures.lib import certreuse as _certreuse
 from congso.signatures.lib import hexstrings as _hexstrings
+from congso.signatures.lib import nameprep as _nameprep
 
+_certreuse.install()
 _hexstrings.install()
+_nameprep.install()

@@ -166,15 +166,12 @@ async def _validate_all(
     config: ValidationConfig,
     skip_diff: bool,
 ) -> None:
-    cache = _revinfo_cache(config)
-    crls, ocsps = cache.known() if cache is not None else ([], [])
     context = validation_context(
         config.trust,
         timeout=config.timeout,
         allow_fetching=config.allow_fetching,
         moment=config.moment,
-        crls=crls,
-        ocsps=ocsps,
+        revinfo_cache=_revinfo_cache(config),
     )
     signed_fields = {sig.field_name for sig in embedded}
     deadline = time.monotonic() + config.time_limit_s
@@ -201,8 +198,6 @@ async def _validate_all(
                 _out_of_time(report, embedded[index:], config.time_limit_s)
                 break
             report.signatures.append(item)
-        if cache is not None:
-            cache.absorb(context)
     finally:
         await context.aclose()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -208,6 +209,17 @@ class TestServices:
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self._counts: Counter[str] = Counter()
+        self._counts_lock = threading.Lock()
+
+    def requests(self, kind: str) -> int:
+        """How many requests of `kind` ("ocsp", "crl", "tsa", "certs") were answered so far."""
+        with self._counts_lock:
+            return self._counts[kind]
+
+    def _count(self, kind: str) -> None:
+        with self._counts_lock:
+            self._counts[kind] += 1
 
     @property
     def address(self) -> str:
@@ -255,6 +267,7 @@ class TestServices:
                 parts = self.path.strip("/").split("/")
                 entities = services.material.pki.entities
                 at, _ = self._moment()
+                services._count(parts[0])
                 if len(parts) == 2 and parts[0] == "crl" and parts[1].endswith(".crl"):
                     label = parts[1][: -len(".crl")]
                     if label in entities:
@@ -275,6 +288,7 @@ class TestServices:
                     return self._reply(400, b"bad request", "text/plain")
                 body = self.rfile.read(length)
                 kind, label = parts
+                services._count(kind)
                 if label not in services.material.pki.entities:
                     return self._reply(404, b"not found", "text/plain")
                 at, fixed = self._moment()

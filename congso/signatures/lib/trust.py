@@ -14,19 +14,31 @@ import functools
 import hashlib
 import ssl
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import certifi
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.authority import Authority
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
-from pyhanko_certvalidator.fetchers.api import OwnedFetcherBackend
+from pyhanko_certvalidator.fetchers.api import (
+    CRLFetcher,
+    FetcherBackend,
+    Fetchers,
+    OCSPFetcher,
+    OwnedFetcherBackend,
+)
+from pyhanko_certvalidator.fetchers.common_utils import enumerate_delivery_point_urls
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
     DisallowWeakAlgorithmsPolicy,
@@ -34,6 +46,14 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingPolicy,
     RevocationCheckingRule,
 )
+from pyhanko_certvalidator.sig_validate import (
+    DEFAULT_VALIDATION_CONTEXT,
+    DefaultSignatureValidator,
+    SignatureValidationContext,
+)
+from pyhanko_certvalidator.util import get_relevant_crl_dps, issuer_serial
+
+from congso.signatures.lib.certreuse import encoding_as_read, parse_fully
 
 
 class TrustConfigurationError(Exception):
@@ -107,10 +127,15 @@ class TrustStore:
 
 
 def _load(path: Path | str) -> list[asn1_x509.Certificate]:
+    """The certificates of a trust file, parsed completely: a store is shared by every
+    validation (and thread) of the process (see `certreuse.parse_fully`)."""
     try:
-        return load_certificates(path)
+        certs = load_certificates(path)
     except (OSError, ValueError) as exc:
         raise TrustConfigurationError(f"Không đọc được tệp chứng thư {path}: {exc}") from None
+    for cert in certs:  # best effort: what asn1crypto cannot parse fails later, as before
+        parse_fully(cert)
+    return certs
 
 
 # Circular 15/2025/TT-BKHCN: RSA >= 2048; SHA-1 and MD5 refused (anchors §3.2, standards §8.1).
@@ -151,69 +176,291 @@ class _SharedTlsLazySession(LazySession):
         return self._session
 
 
-def fetcher_backend(timeout: float) -> OwnedFetcherBackend:
-    """An aiohttp backend the validation context closes when its operation ends."""
-    return OwnedFetcherBackend(
-        AIOHttpFetcherBackend(session=_SharedTlsLazySession(), per_request_timeout=timeout)  # type: ignore[arg-type]  # LazySession is accepted at run time
+def fetcher_backend(timeout: float, cache: RevinfoCache | None = None) -> OwnedFetcherBackend:
+    """An aiohttp backend the validation context closes when its operation ends; with `cache`,
+    OCSP answers and CRLs still fresh there are not asked for again."""
+    backend: FetcherBackend = AIOHttpFetcherBackend(
+        session=_SharedTlsLazySession(),  # type: ignore[arg-type]  # LazySession is accepted at run time
+        per_request_timeout=timeout,
     )
+    if cache is not None:
+        backend = CachingFetcherBackend(backend, cache)
+    return OwnedFetcherBackend(backend)
 
 
 class RevinfoCache:
     """OCSP responses and CRLs fetched during validations, reused for `ttl` seconds (never past
     their nextUpdate) so a batch does not ask the responder again for every document
-    (anchors §3.5 rule 8)."""
+    (anchors §3.5 rule 8).
+
+    The answers are handed out by the fetchers of `CachingFetcherBackend`: pyHanko asks its OCSP
+    fetcher for every certificate with an OCSP URL, whatever the context already holds, so
+    answers merely given to a new ValidationContext did not save a single request. A cached
+    answer goes through the same checks as a fetched one (signature, responder authorisation,
+    freshness as of the validation time, certificate status); only the request is saved.
+
+    OCSP answers are kept per certificate and issuing key (what an OCSP CertID names), CRLs per
+    distribution-point URL; a newer answer for the same subject replaces the older one and
+    expired answers are dropped whenever one is added, so the cache holds one answer per subject
+    seen within the TTL and does not grow with the number of validations. The parsed objects
+    are shared, so each validation does not parse them again; they are parsed completely before
+    they are kept (`certreuse.parse_fully`), so threads never parse a shared object at once.
+    """
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        # One answer per subject: per certificate (OCSP CertID) or per issuer (CRL), the newest.
-        # Keyed by the bytes themselves, every validation that fetched again added its answers
-        # and the list handed to each new context grew without bound (measured: 3 more per
-        # validation, 24 → 12 validations/s after 100).
-        self._items: dict[bytes, tuple[str, bytes, datetime]] = {}
-        self._issued: dict[bytes, datetime] = {}
+        self._ocsps: dict[bytes, tuple[asn1_ocsp.OCSPResponse, datetime]] = {}
+        self._crls: dict[str, tuple[asn1_crl.CertificateList, datetime]] = {}
         self._lock = threading.Lock()
 
-    def known(self) -> tuple[list[bytes], list[bytes]]:
-        now = datetime.now(UTC)
-        with self._lock:
-            self._items = {k: v for k, v in self._items.items() if v[2] > now}
-            self._issued = {k: v for k, v in self._issued.items() if k in self._items}
-            crls = [der for kind, der, _ in self._items.values() if kind == "crl"]
-            ocsps = [der for kind, der, _ in self._items.values() if kind == "ocsp"]
-        return crls, ocsps
+    @staticmethod
+    def ocsp_key(cert: Any, authority: Authority) -> bytes:
+        """The certificate (issuer name and serial) and the key of the authority that issued
+        it, as an OCSP request names them."""
+        return bytes(issuer_serial(cert)) + b"|" + authority.public_key.sha256
 
-    def absorb(self, context: ValidationContext) -> None:
-        now = datetime.now(UTC)
-        limit = now + timedelta(seconds=self.ttl)
-        found: list[tuple[bytes, str, bytes, datetime, datetime]] = []
-        for item in context.crls:
-            tbs = item["tbs_cert_list"]
-            next_update = tbs["next_update"].native
-            subject = b"crl" + tbs["issuer"].dump()
-            issued = tbs["this_update"].native
-            found.append((subject, "crl", item.dump(), min(limit, next_update or limit), issued))
-        for response in context.ocsps:
-            try:
-                basic = response["response_bytes"]["response"].parsed
-                single = basic["tbs_response_data"]["responses"][0]
-                next_update = single["next_update"].native
-                subject = b"ocsp" + single["cert_id"].dump()
-                issued = single["this_update"].native
-            except (KeyError, IndexError, TypeError, ValueError):
-                continue
-            expires = min(limit, next_update or limit)
-            found.append((subject, "ocsp", response.dump(), expires, issued))
+    def ocsp(self, key: bytes) -> asn1_ocsp.OCSPResponse | None:
         with self._lock:
-            for subject, kind, der, expires, issued in found:
-                key = hashlib.sha256(subject).digest()
-                if expires > now and issued >= self._issued.get(key, issued):
-                    self._items[key] = (kind, der, expires)
-                    self._issued[key] = issued
+            entry = self._ocsps.get(key)
+            if entry is None:
+                return None
+            if entry[1] <= datetime.now(UTC):
+                del self._ocsps[key]
+                return None
+            return entry[0]
+
+    def store_ocsp(self, key: bytes, response: asn1_ocsp.OCSPResponse) -> None:
+        try:
+            basic = response["response_bytes"]["response"].parsed
+            updates = [
+                single["next_update"].native for single in basic["tbs_response_data"]["responses"]
+            ]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return
+        expires = self._expiry(updates)
+        if expires is not None and parse_fully(response):
+            with self._lock:
+                self._prune()
+                self._ocsps[key] = (response, expires)
+
+    def crl(self, url: str) -> asn1_crl.CertificateList | None:
+        with self._lock:
+            entry = self._crls.get(url)
+            if entry is None:
+                return None
+            if entry[1] <= datetime.now(UTC):
+                del self._crls[url]
+                return None
+            return entry[0]
+
+    def store_crl(self, url: str, certificate_list: asn1_crl.CertificateList) -> None:
+        try:
+            next_update = certificate_list["tbs_cert_list"]["next_update"].native
+        except (KeyError, TypeError, ValueError):
+            return
+        expires = self._expiry([next_update])
+        if expires is not None and parse_fully(certificate_list):
+            with self._lock:
+                self._prune()
+                self._crls[url] = (certificate_list, expires)
+
+    def _prune(self) -> None:
+        """Drop expired answers (under the lock), so certificates seen once do not stay."""
+        now = datetime.now(UTC)
+        self._ocsps = {k: v for k, v in self._ocsps.items() if v[1] > now}
+        self._crls = {k: v for k, v in self._crls.items() if v[1] > now}
+
+    def _expiry(self, next_updates: list[datetime | None]) -> datetime | None:
+        """Now + ttl, never past the earliest nextUpdate; None when already stale."""
+        now = datetime.now(UTC)
+        expires = now + timedelta(seconds=self.ttl)
+        for next_update in next_updates:
+            if next_update is not None:
+                expires = min(expires, next_update)
+        return expires if expires > now else None
+
+    def known(self) -> tuple[list[bytes], list[bytes]]:
+        """The fresh CRLs and OCSP responses held, DER-encoded."""
+        now = datetime.now(UTC)
+        with self._lock:
+            crls = [crl.dump() for crl, expires in self._crls.values() if expires > now]
+            ocsps = [resp.dump() for resp, expires in self._ocsps.values() if expires > now]
+        return crls, ocsps
 
     def clear(self) -> None:
         with self._lock:
-            self._items.clear()
-            self._issued.clear()
+            self._ocsps.clear()
+            self._crls.clear()
+
+
+class _CachingOcspFetcher(OCSPFetcher):
+    """Answers from the cache while fresh; asks the responder (and keeps the answer) otherwise."""
+
+    def __init__(self, inner: OCSPFetcher, cache: RevinfoCache) -> None:
+        self._inner = inner
+        self._cache = cache
+        self._results: dict[bytes, tuple[bytes, asn1_ocsp.OCSPResponse]] = {}
+
+    async def fetch(self, cert: Any, authority: Authority) -> asn1_ocsp.OCSPResponse:
+        key = RevinfoCache.ocsp_key(cert, authority)
+        response = self._cache.ocsp(key)
+        if response is None:
+            response = await self._inner.fetch(cert, authority)
+            self._cache.store_ocsp(key, response)
+        self._results[key] = (bytes(issuer_serial(cert)), response)
+        return response
+
+    def fetched_responses(self) -> Iterable[asn1_ocsp.OCSPResponse]:
+        return [response for _, response in self._results.values()]
+
+    def fetched_responses_for_cert(self, cert: Any) -> Iterable[asn1_ocsp.OCSPResponse]:
+        target = bytes(issuer_serial(cert))
+        return [response for subject, response in self._results.values() if subject == target]
+
+
+class _CachingCrlFetcher(CRLFetcher):
+    """Serves a certificate's CRLs from the cache when every distribution-point URL has a fresh
+    one; otherwise fetches them all (and keeps each by its URL)."""
+
+    def __init__(self, inner: CRLFetcher, cache: RevinfoCache) -> None:
+        self._inner = inner
+        self._cache = cache
+        self._by_cert: dict[bytes, list[asn1_crl.CertificateList]] = {}
+
+    async def fetch(self, cert: Any, *, use_deltas: Any = True) -> list[asn1_crl.CertificateList]:
+        subject = bytes(issuer_serial(cert))
+        if subject in self._by_cert:
+            return self._by_cert[subject]
+        urls = list(
+            dict.fromkeys(
+                url
+                for point in get_relevant_crl_dps(cert, use_deltas=use_deltas)
+                for url in enumerate_delivery_point_urls(point)
+            )
+        )
+        cached = [self._cache.crl(url) for url in urls]
+        if urls and all(item is not None for item in cached):
+            results = [item for item in cached if item is not None]
+        else:
+            results = list(await self._inner.fetch(cert, use_deltas=use_deltas))
+            for url, fetched in self._fetched_by_url(urls, results):
+                self._cache.store_crl(url, fetched)
+        self._by_cert[subject] = results
+        return results
+
+    def _fetched_by_url(
+        self, urls: list[str], results: list[asn1_crl.CertificateList]
+    ) -> list[tuple[str, asn1_crl.CertificateList]]:
+        """Which URL gave which CRL: pyHanko's aiohttp fetcher keeps its results by URL."""
+        by_url = getattr(self._inner, "_iter_results", None)
+        if by_url is not None:
+            wanted = set(urls)
+            return [(url, item) for url, item in by_url() if url in wanted]
+        if len(urls) == 1 and len(results) == 1:
+            return [(urls[0], results[0])]
+        return []
+
+    def fetched_crls(self) -> Iterable[asn1_crl.CertificateList]:
+        seen: dict[int, asn1_crl.CertificateList] = {}
+        for items in self._by_cert.values():
+            for item in items:
+                seen.setdefault(id(item), item)
+        return list(seen.values())
+
+    def fetched_crls_for_cert(self, cert: Any) -> Iterable[asn1_crl.CertificateList]:
+        return self._by_cert[bytes(issuer_serial(cert))]
+
+
+class CachingFetcherBackend(FetcherBackend):
+    """pyHanko's aiohttp backend whose OCSP and CRL fetchers go through a `RevinfoCache`
+    (certificate fetching, for AIA chasing, is left as it is)."""
+
+    def __init__(self, inner: FetcherBackend, cache: RevinfoCache) -> None:
+        self._inner = inner
+        self.cache = cache
+
+    def get_fetchers(self) -> Fetchers:
+        fetchers = self._inner.get_fetchers()
+        return Fetchers(
+            ocsp_fetcher=_CachingOcspFetcher(fetchers.ocsp_fetcher, self.cache),
+            crl_fetcher=_CachingCrlFetcher(fetchers.crl_fetcher, self.cache),
+            cert_fetcher=fetchers.cert_fetcher,
+        )
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class RememberingSignatureValidator(DefaultSignatureValidator):
+    """pyHanko's signature check, remembering the signatures it found good.
+
+    Path validation checks the same signatures for every document of an agency: each
+    certificate's by its issuer, the cached OCSP answers' and CRLs' by their issuers. Whether a
+    signature verifies is a pure function of the signature, the signed bytes, the public key,
+    the algorithm and the context, so a success is kept under exactly those (bounded, least
+    recently used dropped; signed data over `MAX_SIGNED_BYTES` is not kept). A failure is never
+    kept: it is checked, and raised, every time. Everything around the signature (algorithm
+    policy, validity periods, revocation) is still decided by pyHanko on each validation.
+    """
+
+    MAX_ENTRIES = 2048
+    MAX_SIGNED_BYTES = 64 * 1024
+
+    def __init__(self) -> None:
+        self._good: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def validate_signature(
+        self,
+        signature: bytes,
+        signed_data: bytes,
+        public_key_info: Any,
+        signature_algorithm: Any,
+        context: SignatureValidationContext = DEFAULT_VALIDATION_CONTEXT,
+    ) -> None:
+        key = self._key(signature, signed_data, public_key_info, signature_algorithm, context)
+        if key is not None:
+            with self._lock:
+                if key in self._good:
+                    self._good.move_to_end(key)
+                    return
+        super().validate_signature(
+            signature, signed_data, public_key_info, signature_algorithm, context
+        )
+        if key is not None:
+            with self._lock:
+                self._good[key] = None
+                while len(self._good) > self.MAX_ENTRIES:
+                    self._good.popitem(last=False)
+
+    def _key(
+        self,
+        signature: Any,
+        signed_data: Any,
+        public_key_info: Any,
+        signature_algorithm: Any,
+        context: SignatureValidationContext,
+    ) -> tuple[Any, ...] | None:
+        if not isinstance(signature, bytes) or not isinstance(signed_data, bytes):
+            return None
+        if len(signed_data) > self.MAX_SIGNED_BYTES:
+            return None
+        key_der = encoding_as_read(public_key_info)
+        algorithm_der = encoding_as_read(signature_algorithm)
+        if key_der is None or algorithm_der is None:
+            return None
+        return (signature, signed_data, key_der, algorithm_der, context)
+
+    def remembered(self) -> int:
+        with self._lock:
+            return len(self._good)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._good.clear()
+
+
+SIGNATURE_VALIDATOR = RememberingSignatureValidator()
 
 
 def validation_context(
@@ -225,8 +472,11 @@ def validation_context(
     extra_certs: Iterable[asn1_x509.Certificate] = (),
     crls: Iterable[bytes] = (),
     ocsps: Iterable[bytes] = (),
+    revinfo_cache: RevinfoCache | None = None,
 ) -> ValidationContext:
-    """A context that requires revocation information for every certificate in the path."""
+    """A context that requires revocation information for every certificate in the path;
+    `revinfo_cache` serves (and keeps) the OCSP answers and CRLs its fetchers need. Signatures
+    found good are remembered process-wide (`RememberingSignatureValidator`)."""
     return ValidationContext(
         trust_roots=list(trust.roots),
         other_certs=list(trust.intermediates) + list(extra_certs),
@@ -235,6 +485,7 @@ def validation_context(
         moment=moment,
         crls=list(crls),
         ocsps=list(ocsps),
-        fetcher_backend=fetcher_backend(timeout) if allow_fetching else None,
+        fetcher_backend=fetcher_backend(timeout, revinfo_cache) if allow_fetching else None,
         algorithm_usage_policy=ALGORITHM_POLICY,
+        signature_validator=SIGNATURE_VALIDATOR,
     )

@@ -18,8 +18,13 @@ from congso.signatures.lib.engine import ValidationConfig
 from congso.signatures.lib.keys import Pkcs11KeyProvider, Pkcs12KeyProvider
 from congso.signatures.lib.softhsm import TEST_TOKENS, TEST_USER_PIN
 from congso.signatures.lib.testpki import TEST_P12_PASSWORD, TestPki
+from congso.signatures.lib.testservices import TestServices
 from congso.signatures.lib.trust import TrustStore
-from congso.signatures.tests.session import shared_softhsm, shared_test_pki
+from congso.signatures.tests.session import (
+    shared_softhsm,
+    shared_test_pki,
+    shared_test_services,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "signatures"
 
@@ -27,6 +32,12 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts" / "signatures"
 @pytest.fixture(scope="session")
 def test_pki() -> TestPki:
     return shared_test_pki()
+
+
+@pytest.fixture(scope="session")
+def test_services(test_pki: TestPki) -> TestServices:
+    """The local TSA/OCSP/CRL service of `test_pki`; `requests(kind)` counts what it answered."""
+    return shared_test_services()
 
 
 @pytest.fixture(scope="session")

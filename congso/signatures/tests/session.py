@@ -20,6 +20,7 @@ from congso.signatures.lib.testpki import TestPki, generate_test_pki
 from congso.signatures.lib.testservices import TestServices
 
 _PKI: TestPki | None = None
+_SERVICES: TestServices | None = None
 _TOKENS_READY = False
 
 
@@ -36,14 +37,21 @@ def _cleanup(services: TestServices, directory: Path) -> None:
 
 def shared_test_pki() -> TestPki:
     """The process's TEST PKI, its service running on a free 127.0.0.1 port."""
-    global _PKI
+    global _PKI, _SERVICES
     if _PKI is None:
         directory = Path(tempfile.mkdtemp(prefix="congso-test-pki-"))
         pki = generate_test_pki(directory, port=free_port())
         services = TestServices(pki).start()
         atexit.register(_cleanup, services, directory)
-        _PKI = pki
+        _PKI, _SERVICES = pki, services
     return _PKI
+
+
+def shared_test_services() -> TestServices:
+    """The running TSA/OCSP/CRL service of the process's TEST PKI (it counts requests)."""
+    shared_test_pki()
+    assert _SERVICES is not None
+    return _SERVICES
 
 
 def shared_softhsm() -> str | None:

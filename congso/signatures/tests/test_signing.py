@@ -208,31 +208,3 @@ def test_too_small_reservation_is_measured_again_instead_of_failing(
         signature_image=images.signature_png(),
     ).getvalue()
     assert validate_pdf(signed, config=validation_config).verdict == Verdict.VALID
-
-
-def test_revocation_answers_are_reused_across_files_when_enabled(signed_twice, trust):
-    from congso.signatures.lib.engine import _CACHES, ValidationConfig
-
-    config = ValidationConfig(trust=trust, revinfo_cache_seconds=123)
-    first = validate_pdf(signed_twice, config=config)
-    crls, ocsps = _CACHES[123].known()
-    second = validate_pdf(signed_twice, config=config)
-    assert first.verdict == second.verdict == Verdict.VALID
-    assert ocsps, "OCSP answers should be cached"
-    assert crls, "CRLs should be cached"
-
-
-def test_the_revocation_cache_keeps_one_answer_per_certificate(signed_twice, trust):
-    # Given a cache that has seen one validation of a two-signature document
-    from congso.signatures.lib.engine import _CACHES, ValidationConfig
-
-    config = ValidationConfig(trust=trust, revinfo_cache_seconds=124)
-    validate_pdf(signed_twice, config=config)
-    crls, ocsps = _CACHES[124].known()
-    size = len(crls) + len(ocsps)
-    # When the same document is validated again and again (each may fetch fresh answers)
-    for _ in range(5):
-        assert validate_pdf(signed_twice, config=config).verdict == Verdict.VALID
-    # Then the cache still holds one answer per certificate or issuer: it does not grow
-    crls, ocsps = _CACHES[124].known()
-    assert len(crls) + len(ocsps) == size
