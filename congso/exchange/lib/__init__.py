@@ -33,9 +33,11 @@ from congso.exchange.lib.model import (
 )
 from congso.exchange.lib.orgcodes import is_organization_code
 from congso.exchange.lib.parser import (
+    StatusReading,
     parse_package,
     parse_package_checked,
     parse_status,
+    parse_status_checked,
     read_envelope,
 )
 from congso.exchange.lib.signing import XmlSigner, verify_xml_signature
@@ -64,6 +66,7 @@ __all__ = [
     "SignerInfo",
     "StaffInfo",
     "StatusPackage",
+    "StatusReading",
     "TraceHeader",
     "XmlSignatureCheck",
     "XmlSigner",
@@ -77,6 +80,7 @@ __all__ = [
     "parse_package",
     "parse_package_checked",
     "parse_status",
+    "parse_status_checked",
     "read_envelope",
     "status_problems",
     "validate",

@@ -56,6 +56,10 @@ SMALL_PACKAGE_BYTES = 2 * 1024 * 1024
 # most 4 events (start, end, its text, its tail) plus a few splits of long texts.
 MAX_FAST_ELEMENTS = 40_000
 CACHED_PACKAGE_BYTES = 1024 * 1024
+# The per-thread cache of walked packages (`walked`): a batch of the hub (HUB_BATCH_MAX_ITEMS,
+# 100 by default) of packages of some tens of KB fits.
+KEPT_PACKAGES = 128
+KEPT_BYTES = 4 * 1024 * 1024
 
 _PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _VERSION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s+version\s*=\s*[\"']1\.0[\"']")
@@ -439,17 +443,43 @@ def _walk(
     return _Walked(data, limits, tree, walker)
 
 
+def _kept() -> list[_Walked]:
+    kept: list[_Walked] | None = getattr(_local, "kept", None)
+    if kept is None:
+        kept = _local.kept = []
+    return kept
+
+
 def walked(data: bytes, limits: C.Limits) -> _Walked | None:
     """The whole package walked (no `stop_after`), from the per-thread cache when these are the
-    bytes and limits of the last package read here."""
-    last: _Walked | None = getattr(_local, "walked", None)
-    if last is not None and last.limits == limits and last.data == data:
-        return last
-    _local.walked = None
+    bytes and limits of a package read here and not yet checked.
+
+    The cache keeps the packages walked last, oldest out first, up to `KEPT_PACKAGES` of them
+    and `KEPT_BYTES` in all: a batch reads every envelope, then each package in full (the hub's
+    `batch_accept`). A package leaves it once its signature is checked, the last reading every
+    caller makes (`forget` empties it).
+    """
+    kept = _kept()
+    size = len(data)
+    for entry in reversed(kept):
+        if len(entry.data) == size and entry.limits == limits and entry.data == data:
+            return entry
     result = _walk(data, limits)
-    if result is not None and len(data) <= CACHED_PACKAGE_BYTES:
-        _local.walked = result
+    if result is not None and size <= CACHED_PACKAGE_BYTES:
+        kept.append(result)
+        total = sum(len(entry.data) for entry in kept)
+        while len(kept) > KEPT_PACKAGES or total > KEPT_BYTES:
+            total -= len(kept.pop(0).data)
     return result
+
+
+def _checked(result: _Walked) -> None:
+    """The package's last reading is done: out of the cache."""
+    kept = _kept()
+    for i, entry in enumerate(kept):
+        if entry is result:
+            del kept[i]
+            return
 
 
 def read_small(
@@ -459,14 +489,21 @@ def read_small(
     attachments: AttachmentSink | None = None,
     stop_after: Callable[[Node], bool] | None = None,
     config: C.CodecConfig | None = None,
+    known: _Walked | None = None,
 ) -> tuple[Node, XmlSignatureCheck | None] | None:
     """The root `Node` (and, with `config`, the signature check) of an in-memory package, as the
     streaming reader would give them; None when the streaming reader must read it instead.
 
     `attachments` receives each attachment's content; after None, it may hold part of the
-    attachments: the caller discards it.
+    attachments: the caller discards it. `known` is what `walked(data, limits)` gave for these
+    bytes, when the caller has it (whole readings only).
     """
-    result = walked(data, limits) if stop_after is None else _walk(data, limits, stop_after)
+    if stop_after is not None:
+        result = _walk(data, limits, stop_after)
+    elif known is not None:
+        result = known
+    else:
+        result = walked(data, limits)
     if result is None:
         return None
     try:
@@ -490,6 +527,7 @@ def read_small(
                 if result is None:
                     raise
                 check = result.check(config)
+            _checked(result)
     except (_Fallback, EdxmlError):
         return None
     return result.root, check
@@ -502,19 +540,26 @@ def read_root(
     sink: Callable[[], S] | None = None,
     config: C.CodecConfig | None = None,
     stop_after: Callable[[Node], bool] | None = None,
+    known: _Walked | None = None,
 ) -> tuple[Node, XmlSignatureCheck | None, S | None]:
     """Read a package: in memory when it is small (`read_small`), else streaming.
 
     `sink` makes the attachment sink (called again if the in-memory reading gives up: the first
     is cleaned up then); with `config` the XML signature is checked in the same pass. Raises
     EdxmlError as `StreamParser.parse` does; returns the root, the check and the sink used.
+    `known`: `walked(source, limits)` when the caller has it and `source` is those bytes.
     """
     data = small_package(source, limits)
     if data is not None:
         fast_sink = sink() if sink is not None else None
         try:
             read = read_small(
-                data, limits=limits, attachments=fast_sink, stop_after=stop_after, config=config
+                data,
+                limits=limits,
+                attachments=fast_sink,
+                stop_after=stop_after,
+                config=config,
+                known=known,
             )
         except BaseException:
             _cleanup(fast_sink)
@@ -542,5 +587,5 @@ def _cleanup(sink: object) -> None:
 
 
 def forget() -> None:
-    """Drop this thread's kept package (tests; a caller that wants the memory back)."""
-    _local.walked = None
+    """Drop this thread's kept packages (tests; a caller that wants the memory back)."""
+    _local.kept = []

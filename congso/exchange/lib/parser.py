@@ -1,6 +1,8 @@
 """Reading edXML packages: `parse_package`, `parse_status`, `read_envelope` (`validate` and
 `validate_checked` live in validation.py; the header elements are read in header_reader.py, the
-attachments streamed to files in attachments.py).
+attachments streamed to files in attachments.py). `parse_package_checked`,
+`parse_status_checked` and `StatusReading` give the answers of several of these calls on one
+package from one reading.
 
 Lenient on form (the VNPT sample layout, the xlink/DigitalSignature variant, a SOAP-wrapped
 status, unqualified elements, several date formats), strict on what matters: identifiers,
@@ -17,7 +19,7 @@ from congso.exchange.lib import errors as E
 from congso.exchange.lib.attachments import _Base64ToFile, _finish_attachments
 from congso.exchange.lib.checks import package_problems, status_problems
 from congso.exchange.lib.errors import EdxmlError, Problem
-from congso.exchange.lib.fastread import read_root, small_package, walked
+from congso.exchange.lib.fastread import _Walked, read_root, small_package, walked
 from congso.exchange.lib.header_reader import (
     _find,
     _header_node,
@@ -127,6 +129,67 @@ def parse_status(
 ) -> StatusPackage:
     """Read a status package; raises EdxmlError (e.g. `edxml_unknown_status`)."""
     root = read_root(source, limits=limits or C.Limits())[0]
+    return _status_of(root, config)
+
+
+def parse_status_checked(
+    source: Source, *, limits: C.Limits | None = None, config: C.CodecConfig = C.DEFAULT_CONFIG
+) -> tuple[StatusPackage, XmlSignatureCheck]:
+    """`parse_status` then `verify_xml_signature` of the same package, read once: the same
+    status and check, the same errors in the same order (those of `parse_status` first).
+
+    A stream (not bytes, not a path) is read in one streaming pass with the verifier.
+    """
+    if isinstance(source, bytes | bytearray | Path | str):
+        reading = StatusReading(source, limits=limits, config=config)
+        return reading.status(), reading.signature()
+    root, check, _sink = read_root(source, limits=limits or C.Limits(), config=config)
+    assert check is not None
+    return _status_of(root, config), check
+
+
+class StatusReading:
+    """One reading of a package (bytes or a path) for `read_envelope`, `parse_status` and
+    `verify_xml_signature`: each method answers, and raises, as that function called on the
+    same source would, in the order the caller asks. The file is read once; a small package is
+    parsed once (the hub: envelope, its own checks, then the status and its signature)."""
+
+    __slots__ = ("_known", "_source", "config", "limits")
+
+    def __init__(
+        self,
+        source: bytes | bytearray | Path | str,
+        *,
+        limits: C.Limits | None = None,
+        config: C.CodecConfig = C.DEFAULT_CONFIG,
+    ) -> None:
+        self.limits = limits or C.Limits()
+        self.config = config
+        data = small_package(source, self.limits)
+        # what every reading of `source` starts with: the bytes, walked in memory when it can be
+        self._source: Source = source if data is None else data
+        self._known = None if data is None else walked(data, self.limits)
+
+    def envelope(self) -> Envelope:
+        """`read_envelope(source)`."""
+        root = _envelope_root(self._source, self.limits, self._known)
+        return _envelope_of(root, self.config)
+
+    def status(self) -> StatusPackage:
+        """`parse_status(source)`."""
+        root = read_root(self._source, limits=self.limits, known=self._known)[0]
+        return _status_of(root, self.config)
+
+    def signature(self) -> XmlSignatureCheck:
+        """`verify_xml_signature(source)`."""
+        _root, check, _sink = read_root(
+            self._source, limits=self.limits, config=self.config, known=self._known
+        )
+        assert check is not None
+        return check
+
+
+def _status_of(root: Node, config: C.CodecConfig) -> StatusPackage:
     kind, node = _kind(root)
     if kind != "status":
         raise EdxmlError(
@@ -148,7 +211,10 @@ def read_envelope(
     Does not validate: call `validate` or `parse_*` for that.
     """
     limits = limits or C.Limits()
-    root = _envelope_root(source, limits)
+    return _envelope_of(_envelope_root(source, limits), config)
+
+
+def _envelope_of(root: Node, config: C.CodecConfig) -> Envelope:
     kind, node = _kind(root)
     reader = _Reader(config)
     if kind == "status":
@@ -175,16 +241,17 @@ def read_envelope(
     )
 
 
-def _envelope_root(source: Source, limits: C.Limits) -> Node:
+def _envelope_root(source: Source, limits: C.Limits, known: _Walked | None = None) -> Node:
     """The tree `read_envelope` reads: up to the end of the first edXMLHeader.
 
     A small package is walked whole instead (and kept for the full reading that follows) when
     that gives the same envelope: one edXMLHeader, found by `_header_node`, holding the
-    MessageHeader or Status that `_kind` picks.
+    MessageHeader or Status that `_kind` picks. `known`: `walked(source, limits)`, when the
+    caller has it and `source` is those bytes.
     """
     data = small_package(source, limits)
     if data is not None:
-        whole = walked(data, limits)
+        whole = known if known is not None else walked(data, limits)
         if whole is not None and whole.headers == 1:
             header = _header_node(whole.root)
             if header is not None and header.local == "edXMLHeader":

@@ -54,12 +54,8 @@ def _refuse_status(transport: Transport, item: ReceivedItem, code: str, message:
 
 def _verified_status(raw: bytes) -> tuple[Any, str, str]:
     """(status, problem code, problem message): the status is None when it is refused."""
-    try:
-        status = lib.parse_status(raw)
-    except lib.EdxmlError as exc:
-        return None, exc.code, exc.message_vi
-    try:
-        check = lib.verify_xml_signature(raw)
+    try:  # parse_status, then verify_xml_signature: their errors in that order, one parse
+        status, check = lib.parse_status_checked(raw)
     except lib.EdxmlError as exc:
         return None, exc.code, exc.message_vi
     if not check.valid:

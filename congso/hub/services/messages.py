@@ -577,10 +577,16 @@ def status_accept(*, sender: Member, upload: Upload) -> Accepted:
 
 
 def _status_read(sender: Member, upload: Upload) -> _Read:
-    from congso.exchange.lib import EdxmlError, parse_status, verify_xml_signature
+    from congso.exchange.lib import EdxmlError, StatusReading
 
     try:
-        envelope = _read_envelope(upload.path)
+        # one reading (one parse when small) for read_envelope, parse_status and
+        # verify_xml_signature, each answering, in this order, as that call alone would
+        try:
+            reading = StatusReading(upload.path)
+            envelope = reading.envelope()
+        except EdxmlError as exc:
+            raise _codec_refusal(exc) from exc
         if envelope.kind != MessageKind.STATUS:
             raise HubUnprocessable(
                 "Gói tin văn bản phải gửi tới messages/, không phải statuses/.",
@@ -592,9 +598,9 @@ def _status_read(sender: Member, upload: Upload) -> _Read:
                 f"xác thực ({sender.code})."
             )
         try:
-            status = parse_status(upload.path)
+            status = reading.status()
             if conf.require_xml_signature():
-                _signature_check(verify_xml_signature(upload.path))
+                _signature_check(reading.signature())
         except EdxmlError as exc:
             raise _codec_refusal(exc) from exc
     except (HubUnprocessable, HubSenderMismatch) as exc:
