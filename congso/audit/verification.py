@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congso.audit.models import AuditChainHead, AuditEntry
-from congso.audit.services import GENESIS_HASH, entry_hash_of, entry_payload
+from congso.audit.payload import GENESIS_HASH, entry_hash_of, entry_payload
 
 CHUNK_SIZE = 2000
 
