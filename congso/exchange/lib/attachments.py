@@ -134,20 +134,29 @@ def _unique(directory: Path, name: str) -> Path:
     return path
 
 
+def _single_member(zf: zipfile.ZipFile, name: str, limits: C.Limits) -> zipfile.ZipInfo | None:
+    """The one file of the SDK's zip (None: not that form), refused when it declares more than
+    the attachment limit (the bytes are counted again while unzipping)."""
+    members = [m for m in zf.infolist() if not m.is_dir()]
+    if len(members) != 1:
+        return None
+    member = members[0]
+    if member.file_size > limits.max_attachment_bytes:
+        raise EdxmlError(
+            E.ATTACHMENT_TOO_LARGE,
+            f"Tệp '{name}' sau khi giải nén vượt giới hạn {limits.max_attachment_bytes} byte.",
+        )
+    return member
+
+
 def _unzip_single(raw: Path, name: str, limits: C.Limits) -> Path | None:
     """If `raw` is the SDK's zip of one file, extract that file next to it (bounded)."""
     if not zipfile.is_zipfile(raw):
         return None
     with zipfile.ZipFile(raw) as zf:
-        members = [m for m in zf.infolist() if not m.is_dir()]
-        if len(members) != 1:
+        member = _single_member(zf, name, limits)
+        if member is None:
             return None
-        member = members[0]
-        if member.file_size > limits.max_attachment_bytes:
-            raise EdxmlError(
-                E.ATTACHMENT_TOO_LARGE,
-                f"Tệp '{name}' sau khi giải nén vượt giới hạn {limits.max_attachment_bytes} byte.",
-            )
         target = raw.with_name(raw.name + ".unzipped")
         written = 0
         with zf.open(member) as src, open(target, "wb") as dst:
@@ -171,15 +180,9 @@ def _unzip_single_bytes(raw: bytes, name: str, limits: C.Limits) -> bytes | None
     if not zipfile.is_zipfile(source):
         return None
     with zipfile.ZipFile(source) as zf:
-        members = [m for m in zf.infolist() if not m.is_dir()]
-        if len(members) != 1:
+        member = _single_member(zf, name, limits)
+        if member is None:
             return None
-        member = members[0]
-        if member.file_size > limits.max_attachment_bytes:
-            raise EdxmlError(
-                E.ATTACHMENT_TOO_LARGE,
-                f"Tệp '{name}' sau khi giải nén vượt giới hạn {limits.max_attachment_bytes} byte.",
-            )
         chunks = []
         written = 0
         with zf.open(member) as src:
