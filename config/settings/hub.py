@@ -103,6 +103,8 @@ HUB_STORE_DIR = Path(env_str("HUB_STORE_DIR", str(VAR_DIR / "hub-store")) or VAR
 HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_MB", 300) * 1024 * 1024
 HUB_REQUIRE_XML_SIGNATURE = env_bool("HUB_REQUIRE_XML_SIGNATURE", True)
 HUB_VALIDATE_PACKAGES = env_bool("HUB_VALIDATE_PACKAGES", True)
+# Whose key may sign a member's packages: registered | strict | any (congso/hub/signers.py).
+HUB_XML_SIGNERS = env_str("HUB_XML_SIGNERS", "registered") or "registered"
 HUB_TOKEN_MAX_LIFETIME = env_int("HUB_TOKEN_MAX_LIFETIME", 300)
 HUB_TOKEN_LEEWAY = env_int("HUB_TOKEN_LEEWAY", 30)
 HUB_JWT_ALGORITHMS = env_list("HUB_JWT_ALGORITHMS", ["RS256", "EdDSA"])

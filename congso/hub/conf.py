@@ -28,6 +28,12 @@ def require_xml_signature() -> bool:
     return bool(getattr(settings, "HUB_REQUIRE_XML_SIGNATURE", True))
 
 
+def xml_signers() -> str:
+    """How XML signers are tied to members: registered (default), strict or any."""
+    mode = str(getattr(settings, "HUB_XML_SIGNERS", "registered")).strip().lower()
+    return mode if mode in {"registered", "strict", "any"} else "registered"
+
+
 def validate_packages() -> bool:
     return bool(getattr(settings, "HUB_VALIDATE_PACKAGES", True))
 

@@ -16,6 +16,12 @@ class HubSenderMismatch(PermissionDenied):
     code = "hub_sender_mismatch"
 
 
+class HubSignerMismatch(HubSenderMismatch):
+    """The package's XML signature was made with a key that is not the sending member's."""
+
+    code = "hub_signer_mismatch"
+
+
 class HubUnprocessable(ValidationFailed):
     """The package was read but the hub will not take it (422, code names the reason)."""
 

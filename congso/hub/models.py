@@ -21,6 +21,11 @@ class Member(models.Model):
     code = models.CharField(_("mã định danh"), max_length=35, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     public_key_pem = models.TextField(_("khóa công khai (PEM)"))
+    xml_certificates_pem = models.TextField(
+        _("chứng thư ký gói tin (PEM)"),
+        blank=True,
+        help_text=_("Chứng thư số đơn vị dùng để ký XML gói tin (xem HUB_XML_SIGNERS)."),
+    )
     is_active = models.BooleanField(_("đang kết nối"), default=True)
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
 

@@ -344,7 +344,8 @@ class Cluster:
             self._run([CONGSO, "hub", "keygen", inst.code, "--out", str(keys)], self.hub_env())
             self._run(
                 [CONGSO, "hub", "member-add", inst.code, "--name", inst.agency_name,
-                 "--public-key", str(keys / f"{inst.code}.pub.pem")],
+                 "--public-key", str(keys / f"{inst.code}.pub.pem"),
+                 "--xml-cert", str(keys / f"{inst.code}.cert.pem")],
                 self.hub_env(),
             )  # fmt: skip
             self.harness(

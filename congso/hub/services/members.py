@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from cryptography.hazmat.primitives.serialization import Encoding, load_pem_public_key
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -12,6 +12,7 @@ from congso.audit.services import audit_record
 from congso.hub.constants import HubAuditAction
 from congso.hub.errors import HubMemberInvalid
 from congso.hub.models import Member
+from congso.hub.signers import certificates_from_pem
 from congso.hub.validators import validate_member_code
 
 
@@ -26,24 +27,58 @@ def _check_public_key(pem: str) -> str:
     return pem.strip() + "\n"
 
 
+def _check_certificates(bundle: str) -> str:
+    try:
+        certificates = certificates_from_pem(bundle)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise HubMemberInvalid(
+            "Tệp chứng thư ký gói tin không đọc được (cần một hoặc nhiều khối PEM "
+            "'BEGIN CERTIFICATE').",
+            field="xml_certificates",
+        ) from exc
+    return "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in certificates)
+
+
 @transaction.atomic
-def member_add(*, code: str, name: str, public_key_pem: str, actor: Any = None) -> Member:
-    """Register an organisation by its identifier code, or replace the name and key of one."""
+def member_add(
+    *,
+    code: str,
+    name: str,
+    public_key_pem: str,
+    xml_certificates_pem: str | None = None,
+    actor: Any = None,
+) -> Member:
+    """Register an organisation by its identifier code, or replace the name and key of one.
+
+    `xml_certificates_pem`: the certificates it signs packages with (HUB_XML_SIGNERS); None keeps
+    those on record, "" forgets them."""
     validate_member_code(code)
     if not name.strip():
         raise HubMemberInvalid("Cần tên đơn vị.", field="name")
     pem = _check_public_key(public_key_pem)
+    certificates = (
+        _check_certificates(xml_certificates_pem) if xml_certificates_pem else xml_certificates_pem
+    )
     member = Member.objects.select_for_update().filter(code=code).first()
     if member is None:
-        member = Member.objects.create(code=code, name=name.strip(), public_key_pem=pem)
+        member = Member.objects.create(
+            code=code,
+            name=name.strip(),
+            public_key_pem=pem,
+            xml_certificates_pem=certificates or "",
+        )
         action = HubAuditAction.MEMBER_ADDED
     else:
         member.name = name.strip()
         member.public_key_pem = pem
         member.is_active = True
-        member.save(update_fields=["name", "public_key_pem", "is_active"])
+        if certificates is not None:
+            member.xml_certificates_pem = certificates
+        member.save(update_fields=["name", "public_key_pem", "is_active", "xml_certificates_pem"])
         action = HubAuditAction.MEMBER_UPDATED
-    audit_record(actor=actor, action=action, target=member, data={"code": code, "name": name})
+    signers = member.xml_certificates_pem.count("BEGIN CERTIFICATE")
+    data = {"code": code, "name": name, "xml_certificates": signers}
+    audit_record(actor=actor, action=action, target=member, data=data)
     return member
 
 

@@ -29,6 +29,7 @@ from congso.hub import conf
 from congso.hub.constants import BusinessKind, DeliveryState, HubAuditAction, MessageKind
 from congso.hub.errors import HubSenderMismatch, HubUnprocessable
 from congso.hub.models import Delivery, Member, Message
+from congso.hub.signers import signer_check
 from congso.hub.storage import Upload, upload_keep
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _read_envelope(path: Path) -> Any:
         raise _codec_refusal(exc) from exc
 
 
-def _check_whole_package(path: Path) -> None:
+def _check_whole_package(path: Path, sender: Member) -> None:
     """Full validation and the XML signature (HUB_VALIDATE_PACKAGES, HUB_REQUIRE_XML_SIGNATURE),
     in one streaming pass of the codec when both are on."""
     from congso.exchange.lib import EdxmlError, validate, validate_checked, verify_xml_signature
@@ -88,6 +89,7 @@ def _check_whole_package(path: Path) -> None:
         )
     if check is not None:
         _signature_check(check)
+        signer_check(sender, check.certificate_der)
 
 
 def _signature_check(check: Any) -> None:
@@ -285,7 +287,7 @@ def _message_check(sender: Member, read: _Read, lookups: _Lookups) -> Accepted |
             upload.discard()
             return repeat
         recipients = _recipients_of(envelope, lookups)
-        _check_whole_package(upload.path)
+        _check_whole_package(upload.path, sender)
     except (HubUnprocessable, HubSenderMismatch) as exc:
         _refused(sender, exc.code)
         raise
@@ -600,7 +602,9 @@ def _status_read(sender: Member, upload: Upload) -> _Read:
         try:
             status = reading.status()
             if conf.require_xml_signature():
-                _signature_check(reading.signature())
+                check = reading.signature()
+                _signature_check(check)
+                signer_check(sender, check.certificate_der)
         except EdxmlError as exc:
             raise _codec_refusal(exc) from exc
     except (HubUnprocessable, HubSenderMismatch) as exc:

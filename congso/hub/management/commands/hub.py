@@ -32,6 +32,11 @@ class Command(BaseCommand):
         add.add_argument("code")
         add.add_argument("--name", required=True)
         add.add_argument("--public-key", required=True, type=Path)
+        add.add_argument(
+            "--xml-cert",
+            type=Path,
+            help="tệp PEM các chứng thư đơn vị dùng ký XML gói tin (HUB_XML_SIGNERS)",
+        )
         sub.add_parser("member-list", help="liệt kê thành viên")
         op = sub.add_parser("operator-create", help="tạo tài khoản trang vận hành")
         op.add_argument("username")
@@ -83,8 +88,14 @@ class Command(BaseCommand):
         path: Path = options["public_key"]
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp khóa công khai {path}.")
+        certificates: Path | None = options.get("xml_cert")
+        if certificates is not None and not certificates.is_file():
+            raise CommandError(f"Không tìm thấy tệp chứng thư {certificates}.")
         member = member_add(
-            code=options["code"], name=options["name"], public_key_pem=path.read_text()
+            code=options["code"],
+            name=options["name"],
+            public_key_pem=path.read_text(),
+            xml_certificates_pem=certificates.read_text() if certificates else None,
         )
         self.stdout.write(f"Đã đăng ký thành viên {member.code} ({member.name}).")
 
