@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from congso.core.bulk import rows_update
 from congso.documents.constants import Direction
 from congso.documents.models import (
     IncomingDocument,
@@ -260,20 +261,8 @@ def _incoming_entries_refresh(document_ids: Sequence[int]) -> None:
 def _entries_update(rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
     """UPDATE every (entry id, values) with one prepared statement run for all of them (the
     values of each entry hold the same keys)."""
-    from congso.documents.services.files import model_field, quoted_column, quoted_table
-
-    fields = [(name, model_field(SearchEntry, name)) for name in rows[0][1]]
-    assignments = ", ".join(f"{quoted_column(SearchEntry, name)} = %s" for name, _field in fields)
-    sql = (
-        f"UPDATE {quoted_table(SearchEntry)} SET {assignments} "  # noqa: S608 - names from the model
-        f"WHERE {quoted_column(SearchEntry, 'id')} = %s"
-    )
-    params = [
-        [field.get_db_prep_save(values[name], connection) for name, field in fields] + [pk]
-        for pk, values in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    names = list(rows[0][1])
+    rows_update(SearchEntry, names, [(pk, *(values[n] for n in names)) for pk, values in rows])
 
 
 def search_entries_bulk_create(

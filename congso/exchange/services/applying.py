@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congso.audit.services import AuditItem, audit_record_many
+from congso.core.bulk import rows_update
 from congso.documents.constants import DeliveryStatus
 from congso.documents.models import OutgoingDocument, OutgoingRecipient
 from congso.exchange import lib
@@ -31,7 +32,6 @@ from congso.exchange.services.common import (
     ExchangeAction,
     agency_by_code,
     incident_record,
-    rows_update,
 )
 from congso.exchange.services.packages import ParsedDocumentId, parse_document_id
 from congso.exchange.transport import ReceivedItem, Transport, TransportError

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congso.audit.services import AuditItem, audit_record, audit_record_many
+from congso.core.bulk import rows_update
 from congso.documents.constants import OutboxStatus
 from congso.documents.errors import InvalidTransition
 from congso.documents.models import OutboxMessage
@@ -40,7 +41,6 @@ from congso.exchange.services.common import (
     ExchangeAction,
     claim_due_many,
     incident_record,
-    rows_update,
     sends_settle,
 )
 from congso.exchange.services.packages import NotSendable, document_packages

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congso.audit.services import AuditItem, audit_record, audit_record_many
+from congso.core.bulk import rows_update
 from congso.documents.constants import IncomingStatus
 from congso.documents.models import IncomingDocument
 from congso.documents.services.incoming_status import STATUS_CODES
@@ -36,7 +37,6 @@ from congso.exchange.services.common import (
     agency_by_code,
     claim_due_many,
     incident_record,
-    rows_update,
     sends_settle,
 )
 from congso.exchange.services.packages import status_package
