@@ -297,6 +297,19 @@ class Cluster:
             "--peer", self.installations[peer].code,
         )  # fmt: skip
 
+    def progress(self, name: str, what: str) -> int:
+        """One figure of `counts` read with a single SQL statement, for the waits of a run:
+        `counts` starts a Django process (seconds of CPU on the machine being measured);
+        this is one query. `what`: "sent" (A's outbox rows sent), "receipts" (packages taken
+        at this installation), "03" / "01" (outgoing recipients showing that status)."""
+        import psycopg
+
+        statement = _PROGRESS.get(what) or _PROGRESS["status"]
+        params = () if what in _PROGRESS else (what,)
+        with psycopg.connect(self.installations[name].db_url, autocommit=True) as conn:
+            row = conn.execute(statement, params).fetchone()
+        return int(row[0]) if row else 0
+
     # --- setting up ------------------------------------------------------------------------------
 
     def _admin_sql(self, *statements: str) -> None:
@@ -466,6 +479,14 @@ class Cluster:
             self.worker_stop(name)
         self.hub_stop()
         self.signatures_stop()
+
+
+# The tables of one installation hold only the run's documents: no filter on the agencies.
+_PROGRESS = {
+    "sent": "SELECT count(*) FROM documents_outboxmessage WHERE status = 'sent'",
+    "receipts": "SELECT count(*) FROM exchange_exchangereceipt",
+    "status": "SELECT count(*) FROM documents_outgoingrecipient WHERE exchange_status_code = %s",
+}
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:

@@ -30,11 +30,11 @@ def _wait(
 
 
 def _sent(cluster: Cluster) -> int:
-    return int(cluster.counts("a")["sent_ok"])
+    return cluster.progress("a", "sent")
 
 
 def _received(cluster: Cluster) -> int:
-    return int(cluster.counts("b")["receipts"])
+    return cluster.progress("b", "receipts")
 
 
 def repost_stored_package(cluster: Cluster) -> dict[str, Any]:
@@ -127,8 +127,7 @@ def run(
         log(f"{time.monotonic() - started:.0f}s duplicates: {events}")
 
         def done() -> bool:
-            counted = cluster.counts("a")
-            return int(counted["recipient_status"].get("03", 0)) >= docs
+            return cluster.progress("a", "03") >= docs
 
         _wait("every 03 back at A", done, timeout=max(deadline - time.monotonic(), 1), log=log)
     finally:
