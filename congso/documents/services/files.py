@@ -12,10 +12,12 @@ Steps (each a small function; the order is the contract):
    which then refreshes the search entries of the documents holding them.
 
 Every check that can refuse a file runs before anything is written (1–4). Only the text of a PDF
-comes later: pypdf's `extract_text` costs ~10 ms of CPU for a one-page công văn — most of what
-storing it costs — and ran inside the caller's transaction (a page of arrivals from the hub held its
-locks for it). Until the task ran, a PDF's `text_content` is empty; a PDF whose text cannot be
-extracted keeps it empty (logged) and its document stays as registered, findable by its fields.
+comes later: extracting it (`pdf_text`, PDFium) still costs a few ms of CPU for a công văn with
+embedded font subsets, too much to hold the caller's transaction (and its locks) for. Until the task
+ran, a PDF's `text_content` is empty; a PDF whose text cannot be extracted keeps it empty (logged)
+and its document stays as registered, findable by its fields. A trusted internal caller that
+extracted the text before its transaction (`pdf_text_known`: the exchange connector, for an
+arrival's PDFs) passes it to `stored_file_put`: the row is stored with it and no task follows.
 
 The blob is written before the database row: a rollback can leave an unreferenced blob (harmless,
 collectable), never a row without its bytes.
@@ -56,11 +58,21 @@ TIFF = "image/tiff"
 ACCEPTED_TYPES = (PDF, DOCX, PNG, JPEG, TIFF)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_TEXT_CHARS = 2_000_000
+KNOWN_TEXT_MAX_BYTES = 16 * 1024 * 1024  # `pdf_text_known` reads a file whole
 
 
 @dataclass(frozen=True)
 class Inspection:
     page_count: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class KnownText:
+    """The text layer of a PDF extracted before it is stored, tied to the SHA-256 of the very
+    bytes it was extracted from (`stored_file_put` takes it only for those bytes)."""
+
+    sha256: str
     text: str
 
 
@@ -184,20 +196,73 @@ def _inspect_pdf_handle(handle: BinaryIO) -> Inspection:
     return Inspection(page_count=pages, text="")
 
 
-def pdf_text(handle: BinaryIO) -> str:
-    """The text layer of a PDF, page by page, at most MAX_TEXT_CHARS; raises what pypdf raises."""
-    from pypdf import PdfReader
+# PDFium (pypdfium2) is not thread-safe: one call into it at a time in a process.
+PDFIUM_LOCK = threading.Lock()
 
-    reader = PdfReader(handle, strict=False)
+
+def pdf_text(source: Path | bytes) -> str:
+    """The text layer of a PDF (its path or its bytes), page by page, at most MAX_TEXT_CHARS;
+    raises what `_pdf_text_errors` names on a damaged file.
+
+    PDFium (C) rather than pypdf: on the ReportLab PDFs this platform renders (embedded font
+    subsets) pypdf spends ~20-30 ms of CPU on a one-page công văn, mostly parsing fonts and
+    CMaps in Python; PDFium ~3 ms. Line breaks come out as LF (PDFium writes CR LF); NUL
+    is dropped (a PostgreSQL text cannot hold it). From a path, PDFium reads the file itself,
+    in pieces."""
+    import pypdfium2 as pdfium
+
     parts: list[str] = []
     length = 0
-    for page in reader.pages:
-        if length >= MAX_TEXT_CHARS:
-            break
-        text = page.extract_text() or ""
-        parts.append(text)
-        length += len(text)
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(source)
+        try:
+            for index in range(len(document)):
+                if length >= MAX_TEXT_CHARS:
+                    break
+                text = _pdfium_page_text(document, index)
+                parts.append(text)
+                length += len(text)
+        finally:
+            document.close()
     return "\n".join(parts)[:MAX_TEXT_CHARS]
+
+
+def _pdfium_page_text(document: Any, index: int) -> str:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text: str = textpage.get_text_bounded()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _pdf_text_errors() -> tuple[type[Exception], ...]:
+    """What `pdf_text` raises on a damaged or unreadable file: PDFium's error (a document or
+    page it cannot load) and the plain errors of reading a file."""
+    from pypdfium2 import PdfiumError
+
+    return (PdfiumError, *_PDF_ERRORS)
+
+
+def pdf_text_known(path: Path) -> KnownText | None:
+    """The text of the PDF at `path` tied to the hash of the bytes it was read from (read once,
+    whole), for `stored_file_put(text=...)`; "" when it cannot be extracted (logged: the
+    after-commit task would fail the same way). None — its text then follows after commit, read
+    by PDFium from the blob in pieces — for a file larger than KNOWN_TEXT_MAX_BYTES (or than
+    an upload may be: it will be refused), which is not read into memory."""
+    if path.stat().st_size > min(KNOWN_TEXT_MAX_BYTES, max_upload_bytes()):
+        return None
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return KnownText(sha256=sha256, text=pdf_text(data))
+    except _pdf_text_errors() as exc:
+        _text_failure_log(None, sha256, exc)
+        return KnownText(sha256=sha256, text="")
 
 
 def _inspect_docx(path: Path) -> Inspection:
@@ -227,11 +292,16 @@ def _text_pending(stored: StoredFile) -> bool:
     return stored.media_type == PDF and not stored.text_content
 
 
-def stored_file_put(*, stream: BinaryIO, limit: int | None = None) -> StoredFile:
+def stored_file_put(
+    *, stream: BinaryIO, limit: int | None = None, text: KnownText | None = None
+) -> StoredFile:
     """Store an upload once by its SHA-256 and return its row (existing or new).
 
     A PDF's text follows after commit (`stored_files_text_schedule`); so does the text of an
-    existing PDF row whose text is still missing (its earlier extraction may have failed)."""
+    existing PDF row whose text is still missing (its earlier extraction may have failed).
+    `text` (trusted internal callers only, `pdf_text_known`): the text of these very bytes,
+    extracted already — a new PDF row is stored with it and no task follows; a text of other
+    bytes (its hash differs) is ignored."""
     tmp, sha256, size = _spool(stream, max_upload_bytes() if limit is None else limit)
     try:
         with tmp.open("rb") as handle:
@@ -248,19 +318,33 @@ def stored_file_put(*, stream: BinaryIO, limit: int | None = None) -> StoredFile
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    known = _known_text(text, sha256, media_type)
     stored = _row_insert(
         StoredFile(
             sha256=sha256,
             size=size,
             media_type=media_type,
             page_count=inspection.page_count,
-            text_content=inspection.text,
+            text_content=inspection.text if known is None else known,
             created_at=timezone.now(),
         )
     )
-    if _text_pending(stored):
+    if known is None and _text_pending(stored):
         stored_files_text_schedule([stored.pk])
     return stored
+
+
+def _known_text(text: KnownText | None, sha256: str, media_type: str) -> str | None:
+    if text is None or media_type != PDF:
+        return None
+    if text.sha256 != sha256:
+        logger.warning(
+            "a text given for %s was extracted from other bytes (%s): ignored",
+            sha256[:12],
+            text.sha256[:12],
+        )
+        return None
+    return text.text
 
 
 def _row_insert(row: StoredFile) -> StoredFile:
@@ -307,8 +391,10 @@ def quoted_table(model: type[Model]) -> str:
 _INSERTED = ("sha256", "size", "media_type", "page_count", "text_content", "created_at")
 
 
-def stored_file_put_bytes(*, data: bytes, limit: int | None = None) -> StoredFile:
-    return stored_file_put(stream=io.BytesIO(data), limit=limit)
+def stored_file_put_bytes(
+    *, data: bytes, limit: int | None = None, text: KnownText | None = None
+) -> StoredFile:
+    return stored_file_put(stream=io.BytesIO(data), limit=limit, text=text)
 
 
 def stored_file_contains(stored_file: StoredFile, marker: bytes) -> bool:
@@ -404,18 +490,19 @@ def stored_files_text_fill(*, file_ids: Iterable[int]) -> int:
 
 
 def _pdf_text_or_none(pk: int, sha256: str) -> str | None:
-    from pypdf.errors import PdfReadError
-
     try:
-        with blob_path(sha256).open("rb") as handle:
-            return pdf_text(handle)
-    except (PdfReadError, *_PDF_ERRORS) as exc:  # type: ignore[misc]
-        logger.warning(
-            "text of stored file %s (%s) not extracted: %s: %s",
-            pk,
-            sha256[:12],
-            type(exc).__name__,
-            exc,
-            extra={"stored_file_id": pk, "error": type(exc).__name__},
-        )
+        return pdf_text(blob_path(sha256))
+    except _pdf_text_errors() as exc:
+        _text_failure_log(pk, sha256, exc)
         return None
+
+
+def _text_failure_log(pk: int | None, sha256: str, exc: Exception) -> None:
+    logger.warning(
+        "text of %s (%s) not extracted: %s: %s",
+        "a PDF before storing" if pk is None else f"stored file {pk}",
+        sha256[:12],
+        type(exc).__name__,
+        exc,
+        extra={"stored_file_id": pk, "error": type(exc).__name__},
+    )

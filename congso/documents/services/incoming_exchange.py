@@ -26,7 +26,7 @@ from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
 from congso.documents import hooks
 from congso.documents.constants import Direction, IncomingSource, IncomingStatus
 from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
-from congso.documents.services.files import stored_file_contains
+from congso.documents.services.files import KnownText, pdf_text_known, stored_file_contains
 from congso.documents.services.incoming import MAX_LENGTHS
 from congso.documents.services.incoming_common import IncomingAction
 from congso.documents.services.incoming_signatures import (
@@ -123,6 +123,20 @@ def arrival_attachment_checks(
                 pdf_signature_check(actor=None, read=path.read_bytes, name=name, label=name)
             )
     return checks
+
+
+def arrival_attachment_texts(paths: Sequence[Path]) -> list[KnownText | None]:
+    """The text layers of an arrival's PDFs BEFORE they are stored, one per file (None for a
+    file that is not a PDF, or too large to be read whole: `pdf_text_known`): extracted
+    outside the registering transaction and handed to `stored_file_put(text=...)`, so the
+    files are stored with their text and the document's search entry is written once, with
+    it."""
+    texts: list[KnownText | None] = []
+    for path in paths:
+        with path.open("rb") as handle:
+            is_pdf = handle.read(len(PDF_MAGIC)) == PDF_MAGIC
+        texts.append(pdf_text_known(path) if is_pdf else None)
+    return texts
 
 
 def _cut(value: str, name: str) -> str:

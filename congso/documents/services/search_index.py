@@ -4,7 +4,9 @@ Services that change a document's searchable fields call `search_entry_schedule`
 transaction; the refresh runs after commit, so a rolled-back change never reaches the index.
 Bulk registration builds entries with `search_entry_values_incoming` and writes them with
 `search_entries_bulk_create` in its own transaction. A PDF's text arrives after the commit that
-stored it (`files.stored_files_text_fill`), which then calls `search_entries_refresh_for_files`.
+stored it (`files.stored_files_text_fill`), which then calls `search_entries_refresh_for_files` —
+except an arrival's from the hub, stored with its text (read before the transaction), whose
+entry is written once, with it.
 """
 
 from __future__ import annotations

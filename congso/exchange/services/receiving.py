@@ -13,10 +13,12 @@ refuses the package, and nothing is registered unless every step passed:
    EXCHANGE_REQUIRE_XML_SIGNATURE is off;
 5. each PDF's signature is checked (Nghị định 30/2020/NĐ-CP, Điều 21 khoản 2) on the parsed
    attachment, before the transaction (no lock held while revocation is checked; the
-   signatures app keeps and audits each report); then in ONE transaction: the files are
-   stored, the incoming document is filed as "received" with those verdicts, a PDF whose
-   signature failed refuses the whole package (rolled back), the `ExchangeReceipt` is created
-   (its unique constraint makes a concurrent duplicate roll back) and status 01 is queued;
+   signatures app keeps and audits each report), and so is its text layer (PDFium, a few ms);
+   then in ONE transaction: the files are stored with their text (no text task follows, the
+   search entry is written once, with it), the incoming document is filed as "received" with
+   those verdicts, a PDF whose signature failed refuses the whole package (rolled back), the
+   `ExchangeReceipt` is created (its unique constraint makes a concurrent duplicate roll
+   back) and status 01 is queued;
 6. the package is acknowledged on the hub.
 
 A revoke package (Bussiness "thu hồi") registers nothing: services/revocations.py answers it
@@ -32,7 +34,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,12 @@ from congso.core.errors import CongsoError
 from congso.documents.constants import FileRole
 from congso.documents.models import StoredFile
 from congso.documents.services import incoming_exchange
-from congso.documents.services.files import max_upload_bytes, safe_file_name, stored_file_put
+from congso.documents.services.files import (
+    KnownText,
+    max_upload_bytes,
+    safe_file_name,
+    stored_file_put,
+)
 from congso.documents.services.incoming_exchange import incoming_document_receive_exchange
 from congso.documents.services.incoming_internal import incoming_document_accept_on_arrival
 from congso.exchange import lib
@@ -216,13 +223,17 @@ def package_checked(
     return package
 
 
-def package_files_store(package: lib.DocumentPackage) -> list[tuple[StoredFile, str, str]]:
+def package_files_store(
+    package: lib.DocumentPackage, texts: Sequence[KnownText | None] | None = None
+) -> list[tuple[StoredFile, str, str]]:
+    """Store a package's files, each with its text when `texts` (`package_texts`) has it."""
     files: list[tuple[StoredFile, str, str]] = []
-    for index, attachment in enumerate(package.attachments):
+    known = list(texts) if texts is not None else [None] * len(package.attachments)
+    for index, (attachment, text) in enumerate(zip(package.attachments, known, strict=True)):
         role = FileRole.MAIN if index == 0 else FileRole.ATTACHMENT
         try:
             with attachment.path.open("rb") as stream:
-                stored = stored_file_put(stream=stream)
+                stored = stored_file_put(stream=stream, text=text)
         except (CongsoError, DjangoValidationError) as exc:
             raise Refused(
                 "exchange_attachment_refused",
@@ -248,6 +259,12 @@ def package_signature_checks(package: lib.DocumentPackage) -> list[SignatureChec
     if any(path.stat().st_size > limit for path, _name in named):
         return None
     return incoming_exchange.arrival_attachment_checks(named)
+
+
+def package_texts(package: lib.DocumentPackage) -> list[KnownText | None]:
+    """The text layers of a parsed package's PDFs, in order, extracted BEFORE the registering
+    transaction (no lock is held for it), for `package_files_store`."""
+    return incoming_exchange.arrival_attachment_texts([a.path for a in package.attachments])
 
 
 def signatures_refusal(failed: list[tuple[str, str]]) -> Refused | None:
@@ -296,8 +313,9 @@ def _register(
 ) -> int:
     refuse_verdicts = set(settings.EXCHANGE_REFUSE_PDF_VERDICTS)
     checks = package_signature_checks(package)  # before the transaction
+    texts = package_texts(package)  # likewise
     with transaction.atomic():
-        files = package_files_store(package)
+        files = package_files_store(package, texts)
         document = incoming_document_receive_exchange(
             arrival=external_arrival(package, agency=agency), files=files, checks=checks
         )

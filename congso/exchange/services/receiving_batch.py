@@ -3,12 +3,12 @@ every plain new package whose bytes came with the list, with the registrations o
 page written in ONE transaction (documents, files, receipts, 01 replies, audit entries: one
 statement per table, one audit chain append). Each package is still read (once: envelope,
 parse and XML signature in one pass), verified and refused on its own; the signatures of its
-PDFs are validated BEFORE the page's transaction (the verdicts depend on the bytes alone), so
-the transaction holds its locks only for the writes. A refused package leaves nothing behind
-but the signatures app's reports of the PDFs it validated (kept and audited, as any
-validation); its files are stored in a savepoint that is rolled back. Anything else —
-revoke, update, replace, a package too large to come inline — and a page whose transaction
-fails (a concurrent poll registered one of its packages first) go through
+PDFs are validated, and their text extracted, BEFORE the page's transaction (both depend on
+the bytes alone), so the transaction holds its locks only for the writes. A refused package
+leaves nothing behind but the signatures app's reports of the PDFs it validated (kept and
+audited, as any validation); its files are stored in a savepoint that is rolled back.
+Anything else — revoke, update, replace, a package too large to come inline — and a page whose
+transaction fails (a concurrent poll registered one of its packages first) go through
 `receiving.received_package_process` one at a time.
 """
 
@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 
 from congso.audit.services import AuditItem, audit_record_many
 from congso.documents.services import incoming_exchange
+from congso.documents.services.files import KnownText
 from congso.documents.services.incoming_exchange_batch import (
     PreparedArrival,
     incoming_documents_receive_exchange_many,
@@ -41,6 +42,7 @@ from congso.exchange.services.receiving import (
     package_read,
     package_refuse,
     package_signature_checks,
+    package_texts,
     receipt_for,
     received_audit_data,
     received_package_process,
@@ -63,6 +65,7 @@ class _Read:
     agency: Agency
     package: lib.DocumentPackage
     checks: list[SignatureCheck | None] | None = None  # None: checked in the transaction
+    texts: list[KnownText | None] | None = None  # None: the text follows after commit
 
 
 def _batchable(item: ReceivedItem) -> bool:
@@ -158,8 +161,9 @@ def _read_all(
             continue
         seen.add(key)
         read.append(_Read(index, item, agency, package))
-    for one in read:  # before the page's transaction: no lock is held while PDFs are validated
+    for one in read:  # before the page's transaction: no lock is held while PDFs are read
         one.checks = package_signature_checks(one.package)
+        one.texts = package_texts(one.package)
     return read
 
 
@@ -194,7 +198,7 @@ def _register_all(
     for one in read:
         try:
             with transaction.atomic():  # a savepoint: a refused package's files go with it
-                files = package_files_store(one.package)
+                files = package_files_store(one.package, one.texts)
                 checks = (
                     one.checks
                     if one.checks is not None

@@ -24,6 +24,7 @@ from congso.documents.services.incoming_exchange_batch import (
     incoming_documents_receive_exchange_many,
 )
 from congso.documents.tests.factories import document_type
+from congso.documents.tests.spies import text_task_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +64,7 @@ def _arrival(agency: Any, subject: str, text: str) -> PreparedArrival:
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     """The file ids of every text task sent (the task still runs)."""
-    from congso.documents import tasks
-
-    calls: list[list[int]] = []
-    original = tasks.stored_files_text_fill_task.delay
-
-    def spy(**kwargs: Any) -> Any:
-        calls.append(sorted(kwargs["file_ids"]))
-        return original(**kwargs)
-
-    monkeypatch.setattr(tasks.stored_files_text_fill_task, "delay", spy)
-    return calls
+    return text_task_calls(monkeypatch)
 
 
 def _hits(user: Any, query: str) -> list[int]:

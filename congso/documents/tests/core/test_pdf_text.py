@@ -1,0 +1,183 @@
+"""services/files.py: a PDF's text layer (PDFium), and a file stored with a text known already."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from congso.documents.services import files as files_services
+from congso.documents.services import rendering
+from congso.documents.services.files import (
+    KnownText,
+    pdf_text,
+    pdf_text_known,
+    stored_file_put_bytes,
+)
+
+LAYOUT = {
+    "layout": 1,
+    "parent_agency": "UBND tỉnh Kon Tum",
+    "agency": "Sở Thông tin và Truyền thông",
+    "number_line": "Số: 05/QĐ-STTTT",
+    "date_line": "Kon Tum, ngày 05 tháng 01 năm 2020",
+    "is_official_letter": False,
+    "type_name": "Quyết định",
+    "subject": "Về việc ban hành Quy chế quản lý hệ thống văn bản điện tử",
+    "addressed_to": "",
+    "body": "Căn cứ Nghị định số 30/2020/NĐ-CP về công tác văn thư;\n"
+    "Xét đề nghị của Trưởng phòng Công nghệ thông tin.",
+    "secrecy_mark": "",
+    "urgency_mark": "HỎA TỐC",
+    "authority_line": "KT. GIÁM ĐỐC",
+    "signer_position": "Phó Giám đốc",
+    "signer_name": "Nguyễn Thị Ngọc Ánh",
+    "recipients": ["Ủy ban nhân dân tỉnh (b/c)", "Sở Tài chính"],
+    "storage_line": "Lưu: VT, CNTT.",
+}
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(scope="module")
+def rendered() -> bytes:
+    """A công văn as this platform renders it (embedded Vietnamese font subsets)."""
+    return rendering.render_outgoing_pdf(LAYOUT)
+
+
+def _pages(*texts: str) -> bytes:
+    """A PDF of one line a page, in a standard font (no Vietnamese letters: WinAnsi)."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    for text in texts:
+        page.drawString(72, 720, text)
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_the_vietnamese_text_layer_comes_out_whole_with_its_diacritics(
+    rendered: bytes, tmp_path: Path
+) -> None:
+    # given a rendered PDF, as bytes and as a file
+    path = tmp_path / "cong-van.pdf"
+    path.write_bytes(rendered)
+    # when its text is extracted from either
+    from_bytes, from_path = pdf_text(rendered), pdf_text(path)
+    # then the same text, NFC, one "\n" per line, every line there with its diacritics
+    assert from_bytes == from_path
+    assert unicodedata.is_normalized("NFC", from_bytes)
+    assert "\r" not in from_bytes
+    lines = [" ".join(line.split()) for line in from_bytes.split("\n")]
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 05/QĐ-STTTT",
+        "HỎA TỐC",
+        "Về việc ban hành Quy chế quản lý hệ thống văn bản điện tử",
+        "Căn cứ Nghị định số 30/2020/NĐ-CP về công tác văn thư;",
+        "Nguyễn Thị Ngọc Ánh",
+    ):
+        assert expected in lines
+
+
+def test_pages_are_joined_in_order_and_the_text_is_capped(monkeypatch: Any) -> None:
+    # given a PDF of three pages
+    data = _pages("Trang mot", "Trang hai", "Trang ba")
+    # then its pages' texts are joined in order
+    assert [line.strip() for line in pdf_text(data).split("\n")] == [
+        "Trang mot",
+        "Trang hai",
+        "Trang ba",
+    ]
+    # and the text is cut at the cap
+    monkeypatch.setattr(files_services, "MAX_TEXT_CHARS", 5)
+    assert pdf_text(data) == "Trang"
+
+
+def test_a_damaged_pdf_raises_one_of_the_named_errors() -> None:
+    with pytest.raises(files_services._pdf_text_errors()):
+        pdf_text(b"%PDF-1.7\n this is not a pdf at all")
+
+
+def test_threads_extract_one_at_a_time_and_each_gets_its_own_text(rendered: bytes) -> None:
+    # given several threads extracting texts at once (PDFium is not thread-safe)
+    inputs = [rendered, _pages("Giay moi hop"), rendered, _pages("Thong bao ket luan")]
+    # when
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(pdf_text, inputs * 3))
+    # then each got the text of its own PDF
+    assert texts == [pdf_text(data) for data in inputs * 3]
+
+
+def test_a_known_text_is_tied_to_the_bytes_it_was_extracted_from(
+    rendered: bytes, tmp_path: Path, caplog: Any
+) -> None:
+    # given a readable PDF and a damaged one on disk
+    good = tmp_path / "good.pdf"
+    good.write_bytes(rendered)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n this is not a pdf at all")
+    # when their texts are extracted before storing
+    with caplog.at_level(logging.WARNING, logger="congso.documents.services.files"):
+        known, broken = pdf_text_known(good), pdf_text_known(damaged)
+    # then each carries the hash of its bytes; the damaged one an empty text, logged
+    assert known == KnownText(sha256=hashlib.sha256(rendered).hexdigest(), text=pdf_text(rendered))
+    assert broken is not None
+    assert broken.text == ""
+    assert broken.sha256 == hashlib.sha256(damaged.read_bytes()).hexdigest()
+    assert any("not extracted" in record.getMessage() for record in caplog.records)
+
+
+def test_a_file_too_large_to_read_whole_has_no_known_text(
+    rendered: bytes, tmp_path: Path, monkeypatch: Any
+) -> None:
+    path = tmp_path / "large.pdf"
+    path.write_bytes(rendered)
+    monkeypatch.setattr(files_services, "KNOWN_TEXT_MAX_BYTES", len(rendered) - 1)
+    assert pdf_text_known(path) is None
+
+
+@pytest.mark.django_db
+def test_a_pdf_stored_with_its_known_text_needs_no_text_task(
+    rendered: bytes, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given the text of a PDF extracted before storing it
+    path = tmp_path / "cong-van.pdf"
+    path.write_bytes(rendered)
+    known = pdf_text_known(path)
+    assert known is not None
+    # when it is stored with that text
+    with django_capture_on_commit_callbacks() as callbacks:
+        stored = stored_file_put_bytes(data=rendered, text=known)
+    # then the row has the text at once and nothing is left for after the commit
+    stored.refresh_from_db()
+    assert stored.text_content == known.text
+    assert "Nguyễn Thị Ngọc Ánh" in stored.text_content
+    assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_a_text_of_other_bytes_is_ignored_and_the_text_follows_the_commit(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a text extracted from other bytes than those stored
+    data = _pages("Quyet dinh phe duyet")
+    other = KnownText(sha256=hashlib.sha256(b"other").hexdigest(), text="Văn bản khác")
+    # when the PDF is stored with it and the transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = stored_file_put_bytes(data=data, text=other)
+        assert stored.text_content == ""
+    # then its own text was extracted after the commit
+    stored.refresh_from_db()
+    assert stored.text_content.strip() == "Quyet dinh phe duyet"
