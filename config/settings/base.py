@@ -295,6 +295,8 @@ EXCHANGE_SPOOL_DIR = env_str("EXCHANGE_SPOOL_DIR", str(VAR_DIR / "exchange" / "s
 EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 30)
 # Items per page asked of the hub; polls of one member that may run at once (docs/exchange.md).
 EXCHANGE_POLL_BATCH = env_int("EXCHANGE_POLL_BATCH", 100)
+# Largest inline page read from the hub (multipart or JSON), bytes.
+EXCHANGE_HUB_PAGE_MAX_BYTES = env_int("EXCHANGE_HUB_PAGE_MAX_BYTES", 256 * 1024 * 1024)
 EXCHANGE_POLL_WORKERS = env_int("EXCHANGE_POLL_WORKERS", 2)
 # Batches: outbox rows (and status replies) handed to the hub in one call; a package larger
 # than EXCHANGE_BATCH_PACKAGE_BYTES goes alone, streamed from disk.

@@ -116,5 +116,7 @@ HUB_SERVE_THREADS = env_int("HUB_SERVE_THREADS", 8)
 # Batch verbs (messages/batch/, statuses/batch/, …/ack/) and inline listings (docs/hub.md).
 HUB_BATCH_MAX_ITEMS = env_int("HUB_BATCH_MAX_ITEMS", 100)
 HUB_INLINE_MAX_BYTES = env_int("HUB_INLINE_MAX_BYTES", 1024 * 1024)
+HUB_TOKEN_MEMBER_CACHE_SIZE = env_int("HUB_TOKEN_MEMBER_CACHE_SIZE", 1024)
+HUB_TOKEN_MEMBER_CACHE_SECONDS = env_int("HUB_TOKEN_MEMBER_CACHE_SECONDS", 60)
 # Django refuses a multipart body with more file parts than this before the hub counts them.
 DATA_UPLOAD_MAX_NUMBER_FILES = max(100, HUB_BATCH_MAX_ITEMS)

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from urllib import error, request
 
 import jwt
@@ -34,6 +34,11 @@ TOKEN_LIFETIME_SECONDS = 120
 CHUNK = 256 * 1024
 _TRANSIENT_STATUSES = {401, 408, 425, 429}  # 401: a key being registered, a clock a bit off
 BATCH_MAX = 100  # items per batch call (the hub's HUB_BATCH_MAX_ITEMS default)
+MULTIPART_ACCEPT = "multipart/mixed, application/json;q=0.5"
+PAGE_MAX_BYTES = 256 * 1024 * 1024  # EXCHANGE_HUB_PAGE_MAX_BYTES: largest inline page read
+HEADERS_MAX_BYTES = 8 * 1024  # of one part's headers
+LISTING_MALFORMED = "hub_listing_malformed"
+LISTING_TOO_LARGE = "hub_listing_too_large"
 
 
 def member_private_key(path: Path) -> Any:
@@ -78,16 +83,15 @@ class HubClient:
         )
 
     def list_received(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
-        body = self._json(self._call("GET", _listing("messages", limit, inline)))
         return [
             ReceivedItem(
                 id=str(item["id"]),
                 from_code=str(item.get("from", "")),
                 document_id=str(item.get("document_id", "")),
                 business=str(item.get("business", "")),
-                content=_content(item),
+                content=content,
             )
-            for item in body.get("results", [])
+            for item, content in self._listed("messages", limit, inline)
         ]
 
     def fetch(self, message_id: str, out: BinaryIO) -> int:
@@ -108,17 +112,30 @@ class HubClient:
         return str(body["id"])
 
     def list_statuses(self, limit: int = 100, *, inline: bool = False) -> list[ReceivedItem]:
-        body = self._json(self._call("GET", _listing("statuses", limit, inline)))
         return [
             ReceivedItem(
                 id=str(item["id"]),
                 from_code=str(item.get("from", "")),
                 document_id=str(item.get("document_id", "")),
                 status_code=str(item.get("status_code", "")),
-                content=_content(item),
+                content=content,
             )
-            for item in body.get("results", [])
+            for item, content in self._listed("statuses", limit, inline)
         ]
+
+    def _listed(
+        self, kind: str, limit: int, inline: bool
+    ) -> list[tuple[dict[str, Any], bytes | None]]:
+        """A `received/` page: each item with its bytes when the hub sent them. Inline pages are
+        asked for as multipart/mixed (no base64); a hub answering JSON is read as JSON."""
+        path = f"{kind}/received/?limit={int(limit)}" + ("&inline=1" if inline else "")
+        if not inline:
+            body = self._json(self._call("GET", path))
+            return [(item, None) for item in _results(body)]
+        return cast(
+            list[tuple[dict[str, Any], bytes | None]],
+            self._call("GET", path, reader=_listing_read, media=MULTIPART_ACCEPT),
+        )
 
     def fetch_status(self, status_id: str) -> bytes:
         return bytes(self._call("GET", f"statuses/{status_id}/"))
@@ -232,9 +249,9 @@ class HubClient:
         return data if isinstance(data, dict) else {}
 
     def _request(
-        self, method: str, path: str, body: Path | bytes | None, content_type: str
+        self, method: str, path: str, body: Path | bytes | None, content_type: str, media: str
     ) -> request.Request:
-        headers = {"Authorization": f"Bearer {self._token()}", "Accept": "application/json"}
+        headers = {"Authorization": f"Bearer {self._token()}", "Accept": media}
         data: Any = None
         if body is not None:
             headers["Content-Type"] = content_type
@@ -255,11 +272,12 @@ class HubClient:
         accept: tuple[int, ...] = (200,),
         reader: Callable[[Any], Any] | None = None,
         content_type: str = "application/xml",
+        media: str = "application/json",
     ) -> Any:
         attempt = 0
         while True:
             attempt += 1
-            req = self._request(method, path, body, content_type)
+            req = self._request(method, path, body, content_type, media)
             try:
                 with request.urlopen(req, timeout=self._timeout) as response:  # noqa: S310
                     if response.status not in accept:
@@ -322,13 +340,121 @@ def _no_batch_verbs(exc: TransportError) -> bool:
     return exc.code in ("hub_http_404", "hub_http_405")
 
 
-def _listing(kind: str, limit: int, inline: bool) -> str:
-    return f"{kind}/received/?limit={int(limit)}" + ("&inline=1" if inline else "")
+def _results(body: dict[str, Any]) -> list[dict[str, Any]]:
+    results = body.get("results", [])
+    if not isinstance(results, list) or not all(isinstance(i, dict) for i in results):
+        raise TransportError("hub listing has no list of items", code=LISTING_MALFORMED)
+    return results
+
+
+def _listing_read(response: Any) -> list[tuple[dict[str, Any], bytes | None]]:
+    """An inline page from the hub's answer: multipart/mixed (docs/hub.md), or JSON with base64
+    `content` from a hub that does not speak multipart. Read whole, at most
+    EXCHANGE_HUB_PAGE_MAX_BYTES; anything out of shape raises before an item is returned."""
+    largest = int(getattr(settings, "EXCHANGE_HUB_PAGE_MAX_BYTES", PAGE_MAX_BYTES))
+    declared = response.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > largest:
+        raise TransportError(f"hub listing of {declared} bytes", code=LISTING_TOO_LARGE)
+    raw = response.read(largest + 1)
+    if len(raw) > largest:
+        raise TransportError(f"hub listing over {largest} bytes", code=LISTING_TOO_LARGE)
+    if response.headers.get_content_type() != "multipart/mixed":
+        items = _results(HubClient._json(raw))
+        return [(item, _content(item)) for item in items]
+    boundary = response.headers.get_param("boundary")
+    if not isinstance(boundary, str) or not 0 < len(boundary) <= 70:
+        raise TransportError("multipart listing without a boundary", code=LISTING_MALFORMED)
+    return multipart_listing_parse(raw, boundary.encode("ascii", "replace"))
+
+
+def multipart_listing_parse(
+    raw: bytes, boundary: bytes
+) -> list[tuple[dict[str, Any], bytes | None]]:
+    """The items of a multipart/mixed listing, each with the bytes of the part its `content`
+    ("cid:<id>") names. Strict: the JSON part first, one part per cid in the listing (no more,
+    no fewer), each `application/octet-stream` and exactly its item's `size`."""
+    parts = _parts(raw, boundary)
+    if not parts or parts[0][0].get("content-type", "").split(";")[0].strip() != "application/json":
+        raise TransportError("multipart listing without its JSON part", code=LISTING_MALFORMED)
+    try:
+        body = json.loads(parts[0][1])
+    except ValueError as exc:
+        raise TransportError(
+            "multipart listing: JSON part unreadable", code=LISTING_MALFORMED
+        ) from exc
+    if not isinstance(body, dict) or "results" not in body:
+        raise TransportError("multipart listing: JSON part is no listing", code=LISTING_MALFORMED)
+    items = _results(body)
+    contents: dict[str, bytes] = {}
+    for headers, data in parts[1:]:
+        cid = headers.get("content-id", "").strip().removeprefix("<").removesuffix(">")
+        kind = headers.get("content-type", "").split(";")[0].strip()
+        if kind != "application/octet-stream" or not cid or cid in contents:
+            raise TransportError("multipart listing: a part out of shape", code=LISTING_MALFORMED)
+        contents[cid] = data
+    listed: list[tuple[dict[str, Any], bytes | None]] = []
+    for item in items:
+        reference = item.get("content")
+        if reference is None:
+            listed.append((item, None))
+            continue
+        cid = str(item.get("id"))
+        part = contents.pop(cid) if reference == f"cid:{cid}" and cid in contents else None
+        if part is None or len(part) != item.get("size"):
+            raise TransportError(
+                f"multipart listing: no part of the right size for {cid}", code=LISTING_MALFORMED
+            )
+        listed.append((item, part))
+    if contents:
+        raise TransportError("multipart listing: parts no item names", code=LISTING_MALFORMED)
+    return listed
+
+
+def _parts(raw: bytes, boundary: bytes) -> list[tuple[dict[str, str], bytes]]:
+    """Split a multipart body on its boundary (bytes.find; a part with Content-Length is jumped
+    over and its closing delimiter checked where it must be). Headers are ASCII lines."""
+    dash = b"--" + boundary
+    delimiter = b"\r\n" + dash
+    position = 0 if raw.startswith(dash) else raw.find(delimiter) + 2  # after a preamble
+    if position < 2 and position != 0:
+        raise TransportError("multipart listing: no opening boundary", code=LISTING_MALFORMED)
+    parts: list[tuple[dict[str, str], bytes]] = []
+    position += len(dash)
+    while True:
+        marker = raw[position : position + 2]
+        if marker == b"--":
+            return parts
+        head_end = raw.find(b"\r\n\r\n", position, position + HEADERS_MAX_BYTES)
+        if marker != b"\r\n" or head_end < 0:
+            raise TransportError("multipart listing: a part cut short", code=LISTING_MALFORMED)
+        headers = _part_headers(raw[position + 2 : head_end])
+        start = head_end + 4
+        length = headers.get("content-length")
+        if length is not None and not length.isdigit():
+            raise TransportError("multipart listing: a bad Content-Length", code=LISTING_MALFORMED)
+        end = start + int(length) if length is not None else raw.find(delimiter, start)
+        if end < start or raw[end : end + len(delimiter)] != delimiter:
+            raise TransportError("multipart listing: a part cut short", code=LISTING_MALFORMED)
+        parts.append((headers, raw[start:end]))
+        position = end + len(delimiter)
+
+
+def _part_headers(block: bytes) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for line in block.decode("latin-1").split("\r\n") if block else []:
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            raise TransportError("multipart listing: a bad part header", code=LISTING_MALFORMED)
+        headers[name.strip().lower()] = value.strip()
+    return headers
 
 
 def _content(item: dict[str, Any]) -> bytes | None:
     content = item.get("content")
-    return base64.b64decode(content) if isinstance(content, str) else None
+    try:
+        return base64.b64decode(content, validate=True) if isinstance(content, str) else None
+    except ValueError as exc:
+        raise TransportError("hub listing: content is not base64", code=LISTING_MALFORMED) from exc
 
 
 def _multipart(boundary: str, field: str, packages: list[bytes]) -> bytes:

@@ -70,3 +70,14 @@ def batch_max_items() -> int:
 def inline_max_bytes() -> int:
     """Largest package whose bytes a `received/?inline=1` listing carries (base64)."""
     return int(getattr(settings, "HUB_INLINE_MAX_BYTES", 1024 * 1024))
+
+
+def token_member_cache_size() -> int:
+    """Most members whose record and public key token checks keep in memory (per process)."""
+    return int(getattr(settings, "HUB_TOKEN_MEMBER_CACHE_SIZE", 1024))
+
+
+def token_member_cache_seconds() -> float:
+    """How long a remembered member record serves token checks before it is read again; the
+    used-token write re-checks its security fields on every request regardless."""
+    return float(getattr(settings, "HUB_TOKEN_MEMBER_CACHE_SECONDS", 60))

@@ -73,7 +73,8 @@ def received_item(delivery: Delivery, kind: str) -> dict[str, Any]:
 # The list answers below describe the schema; the views add `content` only with `inline=1`.
 _CONTENT_HELP = (
     "Chỉ khi inline=1: nội dung gói tin (base64) nếu không quá HUB_INLINE_MAX_BYTES, "
-    "nếu không thì null (tải riêng bằng GET …/{id}/)."
+    "nếu không thì null (tải riêng bằng GET …/{id}/). Trong câu trả lời multipart/mixed: "
+    '"cid:<id>", nội dung là phần có Content-ID <id>.'
 )
 
 

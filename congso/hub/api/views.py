@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -26,6 +27,7 @@ from congso.hub.access import (
 )
 from congso.hub.api.authentication import HubTokenAuthentication
 from congso.hub.api.errors import hub_exception_handler
+from congso.hub.api.multipart import ListingNegotiation, multipart_listing, multipart_wanted
 from congso.hub.api.serializers import (
     AcceptedSerializer,
     AckManyResultSerializer,
@@ -43,16 +45,16 @@ from congso.hub.constants import MessageKind
 from congso.hub.errors import HubBatchInvalid
 from congso.hub.models import Member
 from congso.hub.selectors import delivery_pending_list
-from congso.hub.services.messages import (
-    Accepted,
-    batch_accept,
+from congso.hub.services.batches import batch_accept
+from congso.hub.services.deliveries import (
     delivery_acknowledge,
     delivery_acknowledge_many,
     delivery_count_fetch,
     delivery_count_fetch_many,
-    message_accept,
-    status_accept,
 )
+from congso.hub.services.intake import Accepted
+from congso.hub.services.messages import message_accept
+from congso.hub.services.statuses import status_accept
 from congso.hub.storage import Upload, stored_file, upload_receive, uploads_receive_parts
 
 RAW_XML = {"application/xml": OpenApiTypes.BINARY}
@@ -165,23 +167,29 @@ def _listing(request: Request) -> tuple[int, bool]:
     return limit, bool(serializer.validated_data["inline"])
 
 
-def _received(request: Request, kind: str) -> Response:
-    """The member's pending packages; with `inline=1` each carries its bytes (base64) when small
-    enough, and handing them out counts as a fetch of each (one UPDATE for the page)."""
+def _received(request: Request, kind: str) -> HttpResponseBase:
+    """The member's pending packages; with `inline=1` each carries its bytes when small enough
+    (base64 in JSON, or a part of its own when the client asks for `multipart/mixed`), and
+    handing them out counts as a fetch of each (one UPDATE for the page)."""
     limit, inline = _listing(request)
     member = cast(Member, request.user)
     rows = list(delivery_pending_list(member=member, kind=kind, limit=limit))
     results = [received_item(row, kind) for row in rows]
+    largest = conf.inline_max_bytes()
+    inlined = [row for row in rows if inline and row.message.size <= largest]
+    delivery_count_fetch_many(deliveries=inlined)
+    if multipart_wanted(request._request):
+        files = {str(r.message.id): (r.message.stored_path, int(r.message.size)) for r in inlined}
+        return cast(HttpResponseBase, multipart_listing(results, files))
     if inline:
-        largest = conf.inline_max_bytes()
-        fetched = []
-        for item, row in zip(results, rows, strict=True):
-            item["content"] = None
-            if row.message.size <= largest:
-                content = stored_file(row.message.stored_path).read_bytes()
-                item["content"] = base64.b64encode(content).decode("ascii")
-                fetched.append(row)
-        delivery_count_fetch_many(deliveries=fetched)
+        contents = {
+            str(row.message.id): base64.b64encode(
+                stored_file(row.message.stored_path).read_bytes()
+            ).decode("ascii")
+            for row in inlined
+        }
+        for item in results:
+            item["content"] = contents.get(item["id"])
     return Response({"results": results})
 
 
@@ -189,15 +197,35 @@ LIMIT_PARAM = OpenApiParameter("limit", int, description="tối đa (mặc đị
 INLINE_PARAM = OpenApiParameter(
     "inline",
     bool,
-    description="1: kèm nội dung gói tin (base64) khi không quá HUB_INLINE_MAX_BYTES",
+    description=(
+        "1: kèm nội dung gói tin khi không quá HUB_INLINE_MAX_BYTES (base64 trong JSON, hoặc "
+        "từng phần riêng khi Accept: multipart/mixed)"
+    ),
+)
+MULTIPART_DESCRIPTION = (
+    "Với `Accept: multipart/mixed` câu trả lời là multipart/mixed: phần đầu application/json là "
+    'danh sách (mỗi mục có `content` = "cid:<id>" nếu nội dung đi kèm, null nếu không), sau đó '
+    "mỗi gói tin kèm theo là một phần application/octet-stream với `Content-ID: <id>` và "
+    "`Content-Length`, theo thứ tự danh sách, không base64."
 )
 
 
+def _listing_schema(serializer: type) -> dict[Any, Any]:
+    return {
+        (200, "application/json"): serializer,
+        (200, "multipart/mixed"): OpenApiTypes.BINARY,
+    }
+
+
 class MessageReceivedListApi(HubApiView):
+    content_negotiation_class = ListingNegotiation
+
     @extend_schema(
-        parameters=[LIMIT_PARAM, INLINE_PARAM], responses={200: ReceivedMessageListSerializer}
+        parameters=[LIMIT_PARAM, INLINE_PARAM],
+        responses=_listing_schema(ReceivedMessageListSerializer),
+        description=MULTIPART_DESCRIPTION,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         return _received(request, MessageKind.EDOC)
 
 
@@ -303,10 +331,14 @@ class StatusBatchApi(HubApiView):
 
 
 class StatusReceivedListApi(HubApiView):
+    content_negotiation_class = ListingNegotiation
+
     @extend_schema(
-        parameters=[LIMIT_PARAM, INLINE_PARAM], responses={200: ReceivedStatusListSerializer}
+        parameters=[LIMIT_PARAM, INLINE_PARAM],
+        responses=_listing_schema(ReceivedStatusListSerializer),
+        description=MULTIPART_DESCRIPTION,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponseBase:
         return _received(request, MessageKind.STATUS)
 
 

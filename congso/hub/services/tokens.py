@@ -1,13 +1,30 @@
-"""Member authentication: a short-lived JWT signed with the member's own key, used once."""
+"""Member authentication: a short-lived JWT signed with the member's own key, used once.
+
+The `jti` mark is the replay guard, so it is written on every request (a token is good for one
+call; caching a verified token would let it be replayed). What is kept in-process instead is the
+member's record and its loaded public key (`_members`, bounded, HUB_TOKEN_MEMBER_CACHE_*): the
+mark is then one INSERT … SELECT that succeeds only while that member row still is active with
+the very same code, public key and XML certificates, so a deactivation, key rotation or new
+certificate takes effect on the next request; when the INSERT inserts nothing, the member is read
+again and the token checked once more against what the database says.
+"""
 
 from __future__ import annotations
 
+import base64
+import copy
+import json
 import logging
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
-from django.db import IntegrityError, transaction
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from django.db import connections, router
 from django.utils import timezone
 
 from congso.hub import conf
@@ -19,6 +36,19 @@ logger = logging.getLogger(__name__)
 _REQUIRED_CLAIMS = ["iss", "iat", "exp", "jti"]
 _PURGE_EVERY_SECONDS = 60.0
 _last_purge = 0.0
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A member row as last read, with its public key loaded once."""
+
+    member: Member
+    key: Any
+    read_at: float
+
+
+_members: OrderedDict[str, _Known] = OrderedDict()
+_members_lock = threading.Lock()
 
 
 def _refuse(reason: str) -> HubUnauthenticated:
@@ -36,25 +66,80 @@ def token_authenticate(*, token: str) -> Member:
     it lives at most HUB_TOKEN_MAX_LIFETIME seconds and its `jti` is refused a second time within
     that lifetime (docs/adr/0016). Every failure is the same 401 `hub_unauthenticated`.
     """
+    issuer = _issuer(token)
+    known = _member_remembered(issuer)
+    if known is not None:
+        try:
+            claims = _claims_verified(token, known)
+        except HubUnauthenticated:
+            claims = None  # perhaps a new key: check against the database's record below
+        if claims is not None and _token_mark_used(known.member, claims):
+            return copy.copy(known.member)
+    known = _member_read(issuer)
+    claims = _claims_verified(token, known)
+    if not _token_mark_used(known.member, claims):
+        raise _refuse("mã thông báo đã được dùng (jti lặp lại)")
+    return copy.copy(known.member)
+
+
+def token_member_cache_clear() -> None:
+    with _members_lock:
+        _members.clear()
+
+
+def _issuer(token: str) -> str:
+    """`iss` read without checking anything: it only says whose key to check the token with."""
     try:
-        unverified = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError) as exc:
         raise _refuse("mã thông báo không đọc được") from exc
-    issuer = unverified.get("iss")
-    member = (
-        Member.objects.filter(code=issuer, is_active=True).first()
-        if isinstance(issuer, str)
-        else None
-    )
-    if member is None:
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    if not isinstance(issuer, str) or not issuer:
         raise _refuse("đơn vị không phải thành viên của trục")
+    return issuer
+
+
+def _member_remembered(code: str) -> _Known | None:
+    with _members_lock:
+        known = _members.get(code)
+        if known is None:
+            return None
+        if time.monotonic() - known.read_at > conf.token_member_cache_seconds():
+            del _members[code]
+            return None
+        _members.move_to_end(code)
+        return known
+
+
+def _member_read(code: str) -> _Known:
+    """The active member `code` as the database has it now (remembered for the next requests)."""
+    member = Member.objects.filter(code=code, is_active=True).first()
+    if member is None:
+        with _members_lock:
+            _members.pop(code, None)
+        raise _refuse("đơn vị không phải thành viên của trục")
+    try:
+        key = load_pem_public_key(member.public_key_pem.encode())
+    except (ValueError, TypeError) as exc:
+        raise _refuse("khóa công khai của đơn vị không dùng được") from exc
+    known = _Known(member=member, key=key, read_at=time.monotonic())
+    with _members_lock:
+        _members[code] = known
+        _members.move_to_end(code)
+        while len(_members) > conf.token_member_cache_size():
+            _members.popitem(last=False)
+    return known
+
+
+def _claims_verified(token: str, known: _Known) -> dict[str, Any]:
     leeway = conf.token_leeway_seconds()
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
-            key=member.public_key_pem,
+            key=known.key,
             algorithms=conf.jwt_algorithms(),
-            issuer=member.code,
+            issuer=known.member.code,
             leeway=leeway,
             options={"require": _REQUIRED_CLAIMS, "verify_aud": False},
         )
@@ -68,19 +153,37 @@ def token_authenticate(*, token: str) -> Member:
     jti = str(claims["jti"])
     if not jti or len(jti) > 255:
         raise _refuse("thiếu mã jti hợp lệ")
-    _token_mark_used(member=member, jti=jti, exp=int(claims["exp"]) + leeway)
-    return member
+    return claims
 
 
-def _token_mark_used(*, member: Member, jti: str, exp: int) -> None:
+def _token_mark_used(member: Member, claims: dict[str, Any]) -> bool:
+    """Record the token's `jti` for `member`, if the member row is still active and unchanged
+    (code, key, XML certificates). False when nothing was written: the jti was used already, or
+    the row changed or went away. One statement, no transaction of its own."""
     _purge_expired()
-    try:
-        with transaction.atomic():
-            UsedToken.objects.create(
-                member=member, jti=jti, expires_at=datetime.fromtimestamp(exp, tz=UTC)
-            )
-    except IntegrityError as exc:
-        raise _refuse("mã thông báo đã được dùng (jti lặp lại)") from exc
+    expires = datetime.fromtimestamp(int(claims["exp"]) + conf.token_leeway_seconds(), tz=UTC)
+    alias = router.db_for_write(UsedToken)
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    used, members = quote(UsedToken._meta.db_table), quote(Member._meta.db_table)
+    sql = (
+        f"INSERT INTO {used} (member_id, jti, expires_at) "  # noqa: S608 (names are quoted)
+        f"SELECT id, %s, %s FROM {members} WHERE id = %s AND code = %s AND is_active = %s "
+        "AND public_key_pem = %s AND xml_certificates_pem = %s "
+        "ON CONFLICT (member_id, jti) DO NOTHING"
+    )
+    params = [
+        str(claims["jti"]),
+        connection.ops.adapt_datetimefield_value(expires),
+        member.pk,
+        member.code,
+        True,
+        member.public_key_pem,
+        member.xml_certificates_pem,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount == 1)
 
 
 def _purge_expired() -> None:

@@ -11,6 +11,7 @@ import pytest
 from congso.hub.keys import KeyFiles, member_keypair_write, member_token
 from congso.hub.models import Member
 from congso.hub.services.members import member_add
+from congso.hub.services.tokens import token_member_cache_clear
 
 SENDER_CODE = "000.00.00.H34"
 RECIPIENT_CODE = "000.00.05.H34"
@@ -61,6 +62,7 @@ def hub_urls_and_store(settings: Any, tmp_path: Path) -> Path:
     settings.ROOT_URLCONF = "config.hub_urls"
     settings.HUB_STORE_DIR = tmp_path / "store"
     settings.HUB_REQUIRE_XML_SIGNATURE = True
+    token_member_cache_clear()  # members remembered by token checks belong to one test's rows
     return tmp_path / "store"
 
 

@@ -8,8 +8,12 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from congso.hub.errors import HubUnauthenticated
 from congso.hub.keys import member_token
-from congso.hub.models import UsedToken
+from congso.hub.models import Member, UsedToken
+from congso.hub.services import tokens
+from congso.hub.services.members import member_add
+from congso.hub.services.tokens import token_authenticate
 from congso.hub.tests.conftest import API, HubMember
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +109,95 @@ def test_a_deactivated_member_is_refused(client, recipient: HubMember) -> None:
 @pytest.mark.parametrize("header", ["Bearer", "Basic abc", "Bearer not-a-jwt"])
 def test_garbage_authorization_is_refused(client, recipient: HubMember, header: str) -> None:
     _refused(client.get(RECEIVED, HTTP_AUTHORIZATION=header))
+
+
+# --- the remembered member record (services/tokens.py): never a way around a change -----------
+
+
+def test_a_known_member_costs_one_statement_per_request(
+    client, recipient: HubMember, django_assert_num_queries
+) -> None:
+    # given a member whose record a first request brought into memory
+    token_authenticate(token=recipient.token())
+    # when it authenticates again / then the jti mark is the only statement
+    with django_assert_num_queries(1):
+        member = token_authenticate(token=recipient.token())
+    assert member == recipient.member
+    assert UsedToken.objects.filter(member=recipient.member).count() == 2
+
+
+def test_a_member_deactivated_after_a_request_is_refused_at_once(
+    client, recipient: HubMember
+) -> None:
+    # given a member known from a first request
+    assert client.get(RECEIVED, **recipient.auth()).status_code == 200
+    # when the operator deactivates it
+    recipient.member.is_active = False
+    recipient.member.save(update_fields=["is_active"])
+    # then its next token is refused, and nothing was marked for it
+    assert "thành viên" in _refused(client.get(RECEIVED, **recipient.auth(jti="after")))
+    assert not UsedToken.objects.filter(jti="after").exists()
+
+
+def test_a_rotated_key_takes_effect_at_once(client, recipient: HubMember, other: HubMember) -> None:
+    # given a member known from a first request
+    assert client.get(RECEIVED, **recipient.auth()).status_code == 200
+    # when its key is replaced by a new one (here: the other member's key pair)
+    member_add(
+        code=recipient.code, name="Sở Nội vụ", public_key_pem=other.keys.public_key.read_text()
+    )
+    new_key = other.keys.private_key.read_bytes()
+    # then tokens signed with the old key are refused and those with the new key let in
+    assert "chữ ký" in _refused(client.get(RECEIVED, **recipient.auth()))
+    token = member_token(code=recipient.code, private_key_pem=new_key)
+    assert client.get(RECEIVED, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_new_xml_certificates_reach_the_request_at_once(recipient: HubMember) -> None:
+    # given a member known from a first request
+    token_authenticate(token=recipient.token())
+    # when its XML certificates change behind the remembered record
+    Member.objects.filter(pk=recipient.member.pk).update(xml_certificates_pem="changed")
+    # then the next request's member carries them (the mark refused the stale record)
+    assert token_authenticate(token=recipient.token()).xml_certificates_pem == "changed"
+
+
+def test_a_known_member_replaying_or_expired_is_refused(recipient: HubMember) -> None:
+    # given a member known from a first request, whose token is then sent again
+    token = recipient.token()
+    token_authenticate(token=token)
+    with pytest.raises(HubUnauthenticated, match="jti"):
+        token_authenticate(token=token)
+    # and a token of that member that expired
+    now = int(datetime.now(tz=UTC).timestamp())
+    key = serialization.load_pem_private_key(recipient.keys.private_key.read_bytes(), password=None)
+    expired = jwt.encode(
+        {"iss": recipient.code, "iat": now - 700, "exp": now - 600, "jti": "late"},
+        key,  # type: ignore[arg-type]
+        algorithm="RS256",
+    )
+    with pytest.raises(HubUnauthenticated, match="hết hạn"):
+        token_authenticate(token=expired)
+
+
+def test_the_remembered_members_are_bounded(
+    settings, recipient: HubMember, other: HubMember
+) -> None:
+    # given room for one member only
+    settings.HUB_TOKEN_MEMBER_CACHE_SIZE = 1
+    # when two members authenticate, twice each
+    for member in (recipient, other, recipient, other):
+        assert token_authenticate(token=member.token()) == member.member
+    # then one record is kept
+    assert len(tokens._members) == 1
+
+
+def test_a_remembered_member_is_read_again_after_its_time(
+    settings, recipient: HubMember, django_assert_num_queries
+) -> None:
+    # given records kept no time at all
+    settings.HUB_TOKEN_MEMBER_CACHE_SECONDS = 0
+    token_authenticate(token=recipient.token())
+    # when the member comes back / then its record is read again before the mark
+    with django_assert_num_queries(2):
+        token_authenticate(token=recipient.token())

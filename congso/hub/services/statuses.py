@@ -1,0 +1,141 @@
+"""Status packages (standards §4.6): read once (envelope, status, XML signature), accepted only
+from a recipient of the document they report on, relayed to its sender, and noted on the
+reporter's deliveries for the operator view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from congso.hub import conf
+from congso.hub.constants import BusinessKind, DeliveryState, MessageKind
+from congso.hub.errors import HubSenderMismatch, HubUnprocessable
+from congso.hub.models import Delivery, Member, Message
+from congso.hub.services import intake
+from congso.hub.services.intake import (
+    Accepted,
+    Lookups,
+    Pending,
+    Read,
+    codec_refusal,
+    idempotency_key,
+    record_once,
+    refused_log,
+    signature_require,
+)
+from congso.hub.signers import signer_check
+from congso.hub.storage import Upload
+
+
+def status_accept(*, sender: Member, upload: Upload) -> Accepted:
+    """Take a status package (standards §4.6) and relay it to the sender of the document.
+
+    Only a recipient of the document may report on it (else 422 `hub_unknown_document`). The same
+    (sender, DocumentId, StatusCode, Timestamp) again returns the first status.
+    """
+    checked = status_check(sender, status_read(sender, upload), Lookups())
+    return checked if isinstance(checked, Accepted) else record_once(checked)
+
+
+def status_read(sender: Member, upload: Upload) -> Read:
+    from congso.exchange.lib import EdxmlError, StatusReading
+
+    try:
+        # one reading (one parse when small) for read_envelope, parse_status and
+        # verify_xml_signature, each answering, in this order, as that call alone would
+        try:
+            reading = StatusReading(upload.path)
+            envelope = reading.envelope()
+        except EdxmlError as exc:
+            raise codec_refusal(exc) from exc
+        if envelope.kind != MessageKind.STATUS:
+            raise HubUnprocessable(
+                "Gói tin văn bản phải gửi tới messages/, không phải statuses/.",
+                code="hub_wrong_kind",
+            )
+        if envelope.from_code != sender.code:
+            raise HubSenderMismatch(
+                f"Nơi gửi trong gói tin trạng thái ({envelope.from_code}) không phải đơn vị đã "
+                f"xác thực ({sender.code})."
+            )
+        try:
+            status = reading.status()
+            if conf.require_xml_signature():
+                check = reading.signature()
+                signature_require(check)
+                signer_check(sender, check.certificate_der)
+        except EdxmlError as exc:
+            raise codec_refusal(exc) from exc
+    except (HubUnprocessable, HubSenderMismatch) as exc:
+        refused_log(sender, exc.code)
+        raise
+    document_id = envelope.response_for_document_id or status.response_for_document_id
+    key = idempotency_key(
+        MessageKind.STATUS, sender.code, document_id, status.status_code, str(status.timestamp)
+    )
+    return Read(upload=upload, envelope=envelope, key=key, status=status, document_id=document_id)
+
+
+def status_check(sender: Member, read: Read, lookups: Lookups) -> Accepted | Pending:
+    answered = lookups.answered(sender, read.document_id)
+    if answered is None:
+        exc = HubUnprocessable(
+            f"Đơn vị không nhận văn bản {read.document_id} qua trục nên không thể báo trạng thái.",
+            code="hub_unknown_document",
+        )
+        refused_log(sender, exc.code)
+        raise exc
+    repeat = lookups.repeat(read.key)
+    if repeat is not None:
+        read.upload.discard()
+        return repeat
+    original, status_code, upload = answered.message, read.status.status_code, read.upload
+    message = Message(
+        kind=MessageKind.STATUS,
+        sender=sender,
+        document_id=original.document_id,
+        business=BusinessKind.NEW,
+        status_code=status_code,
+        refers_to=original,
+        sha256=upload.sha256,
+        size=upload.size,
+        idempotency_key=read.key,
+    )
+    return Pending(
+        key=read.key,
+        upload=upload,
+        message=message,
+        recipients=[original.sender],
+        audit_data={
+            "member": sender.code,
+            "document_id": original.document_id,
+            "status_code": status_code,
+            "relayed_to": original.sender.code,
+        },
+        answers=(original, status_code),
+    )
+
+
+def _answered_many(sender: Member, document_ids: Sequence[str]) -> dict[str, Delivery]:
+    """For each DocumentId: the sender's oldest not-revoked delivery of a document of that id."""
+    rows = (
+        Delivery.objects.filter(
+            recipient=sender,
+            message__kind=MessageKind.EDOC,
+            message__document_id__in=list(document_ids),
+        )
+        .exclude(state=DeliveryState.REVOKED)
+        .select_related("message__sender")
+        .order_by("message__created_at", "pk")
+    )
+    found: dict[str, Delivery] = {}
+    for delivery in rows:
+        found.setdefault(delivery.message.document_id, delivery)
+    return found
+
+
+def statuses_prefetch(sender: Member, reads: list[Read]) -> Lookups:
+    document_ids = sorted({r.document_id for r in reads})
+    return Lookups(
+        repeats=intake.repeats_of([r.key for r in reads]) if reads else {},
+        answered=_answered_many(sender, document_ids) if document_ids else {},
+    )
