@@ -15,17 +15,15 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 from urllib import error, request
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings
 
-from congso.exchange.services.config import Member
+from congso.exchange.services.config import Member, own_private_key
 from congso.exchange.transport import OneByOne, ReceivedItem, SentMessage, TransportError
 
 logger = logging.getLogger(__name__)
@@ -42,15 +40,8 @@ LISTING_TOO_LARGE = "hub_listing_too_large"
 
 
 def member_private_key(path: Path) -> Any:
-    """The member's private key, loaded once per file version: loading an RSA key checks it
-    (about 0.2 s of CPU under load), far more than a request costs."""
-    stat = path.stat()
-    return _load_private_key(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=16)
-def _load_private_key(path: Path, _mtime_ns: int, _size: int) -> Any:
-    return load_pem_private_key(path.read_bytes(), password=None)
+    """The member's private key, loaded once per file version (`own_private_key`)."""
+    return own_private_key(path)
 
 
 class HubClient:

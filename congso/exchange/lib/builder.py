@@ -202,7 +202,9 @@ def _prepare_attachments(
             budget -= size
         if config.zip_attachments and not att.name.lower().endswith(".zip"):
             target: Path | io.BytesIO = io.BytesIO() if small else workdir() / f"{i}.zip"
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            stored = att.name.lower().endswith(config.zip_stored_suffixes)
+            method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            with zipfile.ZipFile(target, "w", method, compresslevel=1) as zf:
                 zf.write(att.path, arcname=att.name)
             if isinstance(target, io.BytesIO):
                 item = _Encoded(att, None, "application/zip", marker)

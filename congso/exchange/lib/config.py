@@ -128,6 +128,11 @@ class CodecConfig:
     )
     timezone: timezone = VIETNAM_TZ
     zip_attachments: bool = True  # as the VNPT SDK sample (standards §4.2)
+    # Attachments whose content is compressed already go into their zip "stored" (method 0, as
+    # valid a zip as deflate): deflating a PDF again costs ~3 ms per 100 KB and saves ~7 %.
+    zip_stored_suffixes: tuple[str, ...] = (
+        ".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".jpg", ".jpeg", ".png", ".gz",
+    )  # fmt: skip
     unzip_attachments: bool = True
     # Verification accepts these; SHA-1 stays for older systems (standards §4.5, [?]).
     accepted_signature_methods: tuple[str, ...] = (

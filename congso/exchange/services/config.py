@@ -142,12 +142,29 @@ def _key_paths() -> tuple[Path, Path]:
     return key_path, cert_path
 
 
+def own_private_key(path: Path) -> Any:
+    """A private key of this installation's configuration (the member key of the hub tokens,
+    the XML-signing key), loaded once per file version and process. The RSA consistency check
+    (~60 ms of CPU per load) is skipped: it guards against keys from untrusted sources, and a
+    damaged key of our own fails at its first signature, which the hub then refuses."""
+    stat = path.stat()
+    return _private_key_load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _private_key_load(path: Path, _mtime_ns: int, _size: int) -> Any:
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    return load_pem_private_key(
+        path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True
+    )
+
+
 @lru_cache(maxsize=4)
 def _load_xml_key(key_path: Path, cert_path: Path) -> XmlKey:
     from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    key = load_pem_private_key(key_path.read_bytes(), password=None)
+    key = own_private_key(key_path)
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     return XmlKey(private_key=key, certificate=cert)
 

@@ -155,6 +155,39 @@ def test_writing_to_a_path_streams_to_the_file(tmp_path):
     assert not list(tmp_path.glob("*.part"))
 
 
+def _zip_methods(package: bytes) -> dict[str, int]:
+    """Each attachment's name in its zip, with the zip method it was written with."""
+    import base64
+    import io
+    import re
+
+    methods: dict[str, int] = {}
+    for encoded in re.findall(rb"<(?:edXML:)?ContentTransferEncoded[^>]*>(.*?)</", package, re.S):
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(encoded))) as zf:
+            methods.update({info.filename: info.compress_type for info in zf.infolist()})
+    return methods
+
+
+def test_a_pdf_is_zipped_stored_and_a_text_deflated_and_both_round_trip(tmp_path):
+    # given a PDF (its streams compressed already) and a plain text attachment
+    pdf = attachment(tmp_path / "van-ban.pdf", b"%PDF-1.4 " + bytes(range(256)) * 40)
+    text = attachment(tmp_path / "ghi-chu.txt", "Ghi chú kèm theo. ".encode() * 500, "text/plain")
+    pkg = sample_package((pdf, text))
+    # when the package is built
+    built = build_package(pkg)
+    # then the PDF is kept as it is in its zip, the text deflated
+    assert _zip_methods(built) == {
+        "van-ban.pdf": zipfile.ZIP_STORED,
+        "ghi-chu.txt": zipfile.ZIP_DEFLATED,
+    }
+    # and both arrive byte for byte
+    parsed = parse_package(built, attachment_dir=tmp_path / "in")
+    assert [a.path.read_bytes() for a in parsed.attachments] == [
+        pdf.path.read_bytes(),
+        text.path.read_bytes(),
+    ]
+
+
 def test_a_plain_zip_attachment_is_not_unzipped(tmp_path):
     # given a real .zip file sent as an attachment
     z = tmp_path / "ho-so.zip"
