@@ -18,6 +18,9 @@ ran, a PDF's `text_content` is empty; a PDF whose text cannot be extracted keeps
 and its document stays as registered, findable by its fields. A trusted internal caller that
 extracted the text before its transaction (`pdf_text_known`: the exchange connector, for an
 arrival's PDFs) passes it to `stored_file_put`: the row is stored with it and no task follows.
+So does a small PDF the platform renders or signs itself (`stored_file_put_bytes(text_now=True)`,
+`pdf_text_now`: at most TEXT_NOW_MAX_PAGES pages, a few ms): the document's search entry is then
+built once, already with the text, instead of again by the task.
 
 The blob is written before the database row: a rollback can leave an unreferenced blob (harmless,
 collectable), never a row without its bytes.
@@ -59,6 +62,9 @@ ACCEPTED_TYPES = (PDF, DOCX, PNG, JPEG, TIFF)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_TEXT_CHARS = 2_000_000
 KNOWN_TEXT_MAX_BYTES = 16 * 1024 * 1024  # `pdf_text_known` reads a file whole
+# `pdf_text_now` (~3 ms of CPU a page, inside the caller's transaction): a larger PDF of ours
+# gets its text after commit, like an upload
+TEXT_NOW_MAX_PAGES = 5
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,13 @@ def pdf_text(source: Path | bytes) -> str:
     CMaps in Python; PDFium ~3 ms. Line breaks come out as LF (PDFium writes CR LF); NUL
     is dropped (a PostgreSQL text cannot hold it). From a path, PDFium reads the file itself,
     in pieces."""
+    text = _pdfium_text(source, max_pages=None)
+    assert text is not None
+    return text
+
+
+def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> str | None:
+    """`pdf_text`; None, without reading any page, for a PDF of more than `max_pages` pages."""
     import pypdfium2 as pdfium
 
     parts: list[str] = []
@@ -216,6 +229,8 @@ def pdf_text(source: Path | bytes) -> str:
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(source)
         try:
+            if max_pages is not None and len(document) > max_pages:
+                return None
             for index in range(len(document)):
                 if length >= MAX_TEXT_CHARS:
                     break
@@ -263,6 +278,25 @@ def pdf_text_known(path: Path) -> KnownText | None:
     except _pdf_text_errors() as exc:
         _text_failure_log(None, sha256, exc)
         return KnownText(sha256=sha256, text="")
+
+
+def pdf_text_now(data: bytes) -> KnownText | None:
+    """The text of a small PDF the platform made itself (rendered, signed: in memory as bytes),
+    for `stored_file_put(text=...)`, so that it is stored with its text and no task follows.
+
+    None — its text then follows after commit, as for any PDF — for bytes that are not a PDF,
+    a PDF of more than TEXT_NOW_MAX_PAGES pages (its extraction would hold the caller's
+    transaction too long) and a PDF whose text cannot be extracted (logged): extracting it
+    never fails the caller."""
+    if not data.startswith(b"%PDF-"):
+        return None
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        text = _pdfium_text(data, max_pages=TEXT_NOW_MAX_PAGES)
+    except Exception as exc:  # any error: extracting never fails the caller (the task retries)
+        _text_failure_log(None, sha256, exc)
+        return None
+    return None if text is None else KnownText(sha256=sha256, text=text)
 
 
 def _inspect_docx(path: Path) -> Inspection:
@@ -392,8 +426,17 @@ _INSERTED = ("sha256", "size", "media_type", "page_count", "text_content", "crea
 
 
 def stored_file_put_bytes(
-    *, data: bytes, limit: int | None = None, text: KnownText | None = None
+    *,
+    data: bytes,
+    limit: int | None = None,
+    text: KnownText | None = None,
+    text_now: bool = False,
 ) -> StoredFile:
+    """`stored_file_put` for bytes in memory. `text_now`: a PDF the platform made itself
+    (rendered or signed, a few pages) — its text is extracted now (`pdf_text_now`) and the row
+    stored with it; a larger PDF, or one whose text cannot be extracted, gets it after commit."""
+    if text is None and text_now:
+        text = pdf_text_now(data)
     return stored_file_put(stream=io.BytesIO(data), limit=limit, text=text)
 
 

@@ -203,7 +203,7 @@ def render_version(
     document: OutgoingDocument, *, actor: Any, authority_line: str, note: str = ""
 ) -> OutgoingVersion:
     layout = build_layout(document, authority_line=authority_line)
-    stored = stored_file_put_bytes(data=render_outgoing_pdf(layout))
+    stored = stored_file_put_bytes(data=render_outgoing_pdf(layout), text_now=True)
     return add_version(
         document,
         actor=actor,

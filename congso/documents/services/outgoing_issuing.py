@@ -88,7 +88,7 @@ def outgoing_document_issue(*, clerk: Any, document: OutgoingDocument) -> Outgoi
     assert register is not None
     document.issued_at = now
     pdf, content = final_pdf(document)
-    stored = stored_file_put_bytes(data=pdf)
+    stored = stored_file_put_bytes(data=pdf, text_now=True)
     document.status = OutgoingStatus.ISSUED
     document.issued_amount = len(recipients) + 1
     document.full_clean()

@@ -125,7 +125,7 @@ def sign_on_approval(
         )
     register = number_document(document, now=timezone.now())
     pdf, content = final_pdf(document)
-    signed = stored_file_put_bytes(data=signer.sign_as_person(document, pdf, actor))
+    signed = stored_file_put_bytes(data=signer.sign_as_person(document, pdf, actor), text_now=True)
     document.signature_state = SignatureState.PERSON_SIGNED
     document.full_clean()
     document.save(update_fields=[*NUMBER_FIELDS, "signature_state", "updated_at"])
@@ -167,7 +167,7 @@ def _sign_attachments(
         if original.media_type != PDF:
             continue
         signed = stored_file_put_bytes(
-            data=sign_attachment(document, stored_file_read(original), clerk)
+            data=sign_attachment(document, stored_file_read(original), clerk), text_now=True
         )
         attachment.stored_file = signed
         attachment.save(update_fields=["stored_file"])
@@ -187,7 +187,7 @@ def apply_seal(document: OutgoingDocument, *, clerk: Any, signer: DocumentSigner
             code="person_signature_missing",
         )
     sealed = signer.sign_as_agency(document, stored_file_read(latest.rendered_file), clerk)
-    stored = stored_file_put_bytes(data=sealed)
+    stored = stored_file_put_bytes(data=sealed, text_now=True)
     version = common.add_version(
         document,
         actor=clerk,

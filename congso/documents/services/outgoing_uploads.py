@@ -54,7 +54,7 @@ def _store_upload(
         return name, source, None, RenditionStatus.FAILED
     if pdf is None:
         return name, source, None, RenditionStatus.PENDING
-    return name, source, stored_file_put_bytes(data=pdf), RenditionStatus.READY
+    return name, source, stored_file_put_bytes(data=pdf, text_now=True), RenditionStatus.READY
 
 
 def _add_uploaded_version(
@@ -157,7 +157,7 @@ def outgoing_version_convert(*, version: OutgoingVersion) -> OutgoingVersion:
     pdf = convert_docx_to_pdf(stored_file_read(version.source_file))
     if pdf is None:
         return version
-    rendered = stored_file_put_bytes(data=pdf)
+    rendered = stored_file_put_bytes(data=pdf, text_now=True)
     with transaction.atomic():
         locked = OutgoingVersion.objects.select_for_update().get(pk=version.pk)
         if locked.rendition_status == RenditionStatus.READY:

@@ -129,7 +129,7 @@ def test_an_arrivals_pdf_is_stored_with_its_text_and_indexed_once(
     arrival_on_hub(f"{TEXT}.\nTrân trọng.")
     if one_at_a_time:
         hub.inline_max = 0
-    text_tasks.clear()  # A's issuing sent its own
+    text_tasks.clear()  # whatever A's issuing sent (its own PDFs get their text at once)
     # when B polls and every transaction commits
     packages, writes = _poll(hub, django_capture_on_commit_callbacks)
     # then the arrival is registered, its file stored with its text (diacritics intact)
@@ -160,7 +160,7 @@ def test_a_pdf_too_large_to_read_whole_gets_its_text_after_commit(
     arrival_on_hub(f"{TEXT}.")
     if one_at_a_time:
         hub.inline_max = 0
-    text_tasks.clear()  # A's issuing sent its own
+    text_tasks.clear()  # whatever A's issuing sent (its own PDFs get their text at once)
     # when B polls
     packages, writes = _poll(hub, django_capture_on_commit_callbacks)
     # then its text follows after commit (one task), and the entry is written again with it

@@ -181,3 +181,65 @@ def test_a_text_of_other_bytes_is_ignored_and_the_text_follows_the_commit(
     # then its own text was extracted after the commit
     stored.refresh_from_db()
     assert stored.text_content.strip() == "Quyet dinh phe duyet"
+
+
+@pytest.mark.django_db
+def test_a_small_pdf_of_ours_is_stored_with_its_text_now(
+    rendered: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a PDF the platform rendered (one page)
+    # when it is stored with its text taken now
+    with django_capture_on_commit_callbacks() as callbacks:
+        stored = stored_file_put_bytes(data=rendered, text_now=True)
+    # then the row holds the text at once and nothing is left for after the commit
+    stored.refresh_from_db()
+    assert stored.text_content == pdf_text(rendered)
+    assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_a_pdf_of_ours_over_the_page_limit_gets_its_text_after_commit(
+    monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a PDF of one page more than what is extracted inside the caller's transaction
+    monkeypatch.setattr(files_services, "TEXT_NOW_MAX_PAGES", 2)
+    data = _pages("Trang mot", "Trang hai", "Trang ba")
+    # when it is stored with text_now and the transaction commits
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        stored = stored_file_put_bytes(data=data, text_now=True)
+        assert stored.text_content == ""
+    # then its text came from the after-commit task
+    assert len(callbacks) == 1
+    stored.refresh_from_db()
+    assert stored.text_content.split("\n") == ["Trang mot", "Trang hai", "Trang ba"]
+
+
+@pytest.mark.django_db
+def test_a_failed_extraction_now_never_fails_the_caller_and_the_text_follows_the_commit(
+    rendered: bytes,
+    monkeypatch: Any,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given PDFium failing on the first extraction only
+    expected = pdf_text(rendered)
+    calls: list[int | None] = []
+    original = files_services._pdfium_text
+
+    def failing_once(source: Any, *, max_pages: int | None) -> str | None:
+        calls.append(max_pages)
+        if len(calls) == 1:
+            raise RuntimeError("pdfium crashed")
+        return original(source, max_pages=max_pages)
+
+    monkeypatch.setattr(files_services, "_pdfium_text", failing_once)
+    # when a PDF of ours is stored with text_now and the transaction commits
+    with caplog.at_level(logging.WARNING, logger=files_services.__name__):
+        with django_capture_on_commit_callbacks(execute=True):
+            stored = stored_file_put_bytes(data=rendered, text_now=True)
+            assert stored.text_content == ""
+    # then the failure was logged, the row stored, and the task after commit filled the text
+    assert "not extracted: RuntimeError: pdfium crashed" in caplog.text
+    stored.refresh_from_db()
+    assert stored.text_content == expected
+    assert calls == [files_services.TEXT_NOW_MAX_PAGES, None]
