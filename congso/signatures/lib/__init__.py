@@ -8,7 +8,9 @@ the benchmark or a test.
 from congso.signatures.lib import certreuse as _certreuse
 from congso.signatures.lib import hexstrings as _hexstrings
 from congso.signatures.lib import nameprep as _nameprep
+from congso.signatures.lib import numberarrays as _numberarrays
 
 _certreuse.install()
 _hexstrings.install()
 _nameprep.install()
+_numberarrays.install()
