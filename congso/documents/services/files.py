@@ -100,8 +100,17 @@ def safe_file_name(name: str) -> str:
     return cleaned[:255]
 
 
+PDF_MAGIC = b"%PDF-"
+
+
+def is_pdf_file(path: Path) -> bool:
+    """The file starts as a PDF does (what `sniff_media_type` types PDF)."""
+    with path.open("rb") as handle:
+        return handle.read(len(PDF_MAGIC)) == PDF_MAGIC
+
+
 def sniff_media_type(head: bytes, path: Path) -> str:
-    if head.startswith(b"%PDF-"):
+    if head.startswith(PDF_MAGIC):
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
@@ -288,7 +297,7 @@ def pdf_text_now(data: bytes) -> KnownText | None:
     a PDF of more than TEXT_NOW_MAX_PAGES pages (its extraction would hold the caller's
     transaction too long) and a PDF whose text cannot be extracted (logged): extracting it
     never fails the caller."""
-    if not data.startswith(b"%PDF-"):
+    if not data.startswith(PDF_MAGIC):
         return None
     sha256 = hashlib.sha256(data).hexdigest()
     try:

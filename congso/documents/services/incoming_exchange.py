@@ -26,7 +26,12 @@ from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
 from congso.documents import hooks
 from congso.documents.constants import Direction, IncomingSource, IncomingStatus
 from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
-from congso.documents.services.files import KnownText, pdf_text_known, stored_file_contains
+from congso.documents.services.files import (
+    KnownText,
+    is_pdf_file,
+    pdf_text_known,
+    stored_file_contains,
+)
 from congso.documents.services.incoming import MAX_LENGTHS
 from congso.documents.services.incoming_common import IncomingAction
 from congso.documents.services.incoming_signatures import (
@@ -40,8 +45,6 @@ from congso.documents.services.search_index import search_entry_schedule
 from congso.signatures.constants import ValidationVerdict
 from congso.signatures.lib.engine import SIGNATURE_MARKER
 from congso.signatures.services import SignatureCheck
-
-PDF_MAGIC = b"%PDF-"  # how `files.sniff_media_type` knows a PDF
 
 
 @dataclass(frozen=True)
@@ -108,9 +111,7 @@ def arrival_attachment_checks(
     arrival is then refused for it."""
     checks: list[SignatureCheck | None] = []
     for path, name in attachments:
-        with path.open("rb") as handle:
-            is_pdf = handle.read(len(PDF_MAGIC)) == PDF_MAGIC
-        if not is_pdf:
+        if not is_pdf_file(path):
             checks.append(None)
         elif not _contains(path, SIGNATURE_MARKER):
             checks.append(
@@ -131,12 +132,7 @@ def arrival_attachment_texts(paths: Sequence[Path]) -> list[KnownText | None]:
     outside the registering transaction and handed to `stored_file_put(text=...)`, so the
     files are stored with their text and the document's search entry is written once, with
     it."""
-    texts: list[KnownText | None] = []
-    for path in paths:
-        with path.open("rb") as handle:
-            is_pdf = handle.read(len(PDF_MAGIC)) == PDF_MAGIC
-        texts.append(pdf_text_known(path) if is_pdf else None)
-    return texts
+    return [pdf_text_known(path) if is_pdf_file(path) else None for path in paths]
 
 
 def _cut(value: str, name: str) -> str:
