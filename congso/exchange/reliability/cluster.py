@@ -304,8 +304,13 @@ class Cluster:
         at this installation), "03" / "01" (outgoing recipients showing that status)."""
         import psycopg
 
-        statement = _PROGRESS.get(what) or _PROGRESS["status"]
-        params = () if what in _PROGRESS else (what,)
+        params: tuple[str, ...] = ()
+        if what in ("sent", "receipts"):
+            statement = _PROGRESS[what]
+        elif len(what) == 2 and what.isdigit():
+            statement, params = _PROGRESS["status"], (what,)
+        else:
+            raise ValueError(f"no progress figure {what!r}")
         with psycopg.connect(self.installations[name].db_url, autocommit=True) as conn:
             row = conn.execute(statement, params).fetchone()
         return int(row[0]) if row else 0
