@@ -298,6 +298,9 @@ EXCHANGE_POLL_BATCH = env_int("EXCHANGE_POLL_BATCH", 100)
 # Largest inline page read from the hub (multipart or JSON), bytes.
 EXCHANGE_HUB_PAGE_MAX_BYTES = env_int("EXCHANGE_HUB_PAGE_MAX_BYTES", 256 * 1024 * 1024)
 EXCHANGE_POLL_WORKERS = env_int("EXCHANGE_POLL_WORKERS", 2)
+# A page is claimed, handled and acknowledged this many items at a time: the polls running at
+# once share a page part by part, and the first arrivals are answered before the last are read.
+EXCHANGE_POLL_PART = env_int("EXCHANGE_POLL_PART", 25)
 # Batches: outbox rows (and status replies) handed to the hub in one call; a package larger
 # than EXCHANGE_BATCH_PACKAGE_BYTES goes alone, streamed from disk.
 EXCHANGE_SEND_BATCH = env_int("EXCHANGE_SEND_BATCH", 50)

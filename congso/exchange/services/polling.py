@@ -127,8 +127,11 @@ def member_poll(
 
 
 def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: _Replies) -> None:
-    """Pages of packages, then of statuses, with their bytes in the list (small ones); the
-    items a page handled are acknowledged in one call before the next page is asked for."""
+    """Pages of packages, then of statuses, with their bytes in the list (small ones). A page
+    is taken a part at a time (`_parts`): each part's items are claimed, handled and
+    acknowledged before the next, so a second poll of the member running at once takes the
+    parts this one has not claimed (both cores work on one page) and the first items of a
+    page are registered, answered and acknowledged without waiting for the last."""
     for status, lister, acker, counter in (
         (False, transport.list_received, transport.ack_many, result.packages),
         (True, transport.list_statuses, transport.ack_statuses, result.statuses),
@@ -136,18 +139,25 @@ def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: 
         while True:
             items = lister(limit=limit, inline=True)
             outcomes: list[str] = []
-            acks: list[str] = []
-            try:
-                outcomes = _take_page(transport, items, status=status, ack=acks.append)
-                if not status:
-                    replies.poke()
-            finally:
-                if acks:
-                    acker(acks)
+            for part in _parts(items):
+                acks: list[str] = []
+                try:
+                    outcomes += _take_page(transport, part, status=status, ack=acks.append)
+                    if not status:
+                        replies.poke()
+                finally:
+                    if acks:
+                        acker(acks)
             counter.update(outcome for outcome in outcomes if outcome != BUSY)
             progress = any(outcome != BUSY for outcome in outcomes)
             if len(items) < limit or "retry" in outcomes or not progress:
                 break
+
+
+def _parts(items: list[ReceivedItem]) -> list[list[ReceivedItem]]:
+    """A listed page cut into parts of EXCHANGE_POLL_PART items (at least one)."""
+    size = max(int(settings.EXCHANGE_POLL_PART), 1)
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def member_statuses_send(*, transport: Transport, limit: int = 500) -> int:
