@@ -220,6 +220,8 @@ class Cluster:
         env = self._base_env()
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings.local",
+            # As in production: no query log (DEBUG keeps and formats every statement).
+            DJANGO_DEBUG="0",
             DATABASE_URL=inst.db_url,
             CONGSO_VAR_DIR=str(inst.var),
             CONGSO_DOCUMENT_SIGNER="",
