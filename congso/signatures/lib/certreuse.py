@@ -13,7 +13,10 @@ shared (see `parse_fully`), as are the trust roots and the cached OCSP/CRL answe
 Only the way each certificate object is obtained changes: the extraction below is pyHanko's
 own (`pyhanko.sign.general.extract_certificate_info`), with the same classification, signer
 selection and errors. A certificate whose encoding is not plain DER-framed (indefinite length,
-extra tagging) is copied as before. `install()` is idempotent.
+extra tagging) is copied as before. Which of a CMS's certificates its issuer-and-serial `sid`
+names is likewise kept per (sid, certificate encodings), so the signer is not searched for
+again each time pyHanko extracts the certificates of a CMS signed with the same certificates.
+`install()` is idempotent.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ MAX_CERTIFICATES = 256  # about 50 KiB each once fully parsed
 _original = general.extract_certificate_info
 _certs: OrderedDict[bytes, x509.Certificate] = OrderedDict()
 _lock = threading.Lock()
+MAX_SIGNER_CHOICES = 1024
+_signers: OrderedDict[tuple[bytes, tuple[bytes | None, ...]], frozenset[int]] = OrderedDict()
 
 
 def encoding_as_read(value: Any) -> bytes | None:
@@ -65,7 +70,10 @@ def parse_fully(value: Any) -> bool:
 
 def shared_certificate(value: x509.Certificate) -> x509.Certificate:
     """The process's object for this certificate encoding (an `untag()` copy the first time)."""
-    key = encoding_as_read(value)
+    return _shared(value, encoding_as_read(value))
+
+
+def _shared(value: x509.Certificate, key: bytes | None) -> x509.Certificate:
     if key is None:
         return value.untag()
     with _lock:
@@ -87,24 +95,57 @@ def shared_certificate(value: x509.Certificate) -> x509.Certificate:
 def extract_certificate_info(signed_data: cms.SignedData) -> SignedDataCerts:
     """pyHanko's `extract_certificate_info`, with shared certificate objects."""
     certs = []
+    keys: list[bytes | None] = []
     attr_certs = []
     for choice in signed_data["certificates"]:
         if choice.name == "certificate":
-            certs.append(shared_certificate(choice.chosen))
+            key = encoding_as_read(choice.chosen)
+            certs.append(_shared(choice.chosen, key))
+            keys.append(key)
             continue
         cert = choice.chosen.untag()
         if choice.name == "v2_attr_cert":
             attr_certs.append(cert)
     signer_info = extract_signer_info(signed_data)
-    signer_cert, other_certs = general._partition_certs(certs, signer_info)
+    signer_cert, other_certs = _partition(certs, keys, signer_info)
     return SignedDataCerts(
         signer_cert=signer_cert, other_certs=other_certs, attribute_certs=attr_certs
     )
 
 
+def _partition(
+    certs: list[x509.Certificate], keys: list[bytes | None], signer_info: cms.SignerInfo
+) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """pyHanko's `_partition_certs`: the signer's certificate (the last one its `sid` names)
+    and the others in order. Which certificates an issuer-and-serial `sid` names is a pure
+    function of the encodings, so it is kept per (sid, certificate encodings) (bounded); other
+    identifiers, values not as read, and a missing signer go to pyHanko every time."""
+    sid = signer_info["sid"]
+    sid_key = encoding_as_read(sid.chosen) if sid.name == "issuer_and_serial_number" else None
+    if sid_key is None or any(key is None for key in keys):
+        return general._partition_certs(certs, signer_info)
+    memo_key = (sid_key, tuple(keys))
+    with _lock:
+        matching = _signers.get(memo_key)
+        if matching is not None:
+            _signers.move_to_end(memo_key)
+    if matching is None:
+        signer_cert, other_certs = general._partition_certs(certs, signer_info)
+        others = {id(cert) for cert in other_certs}
+        found = frozenset(i for i, cert in enumerate(certs) if id(cert) not in others)
+        with _lock:
+            _signers[memo_key] = found
+            while len(_signers) > MAX_SIGNER_CHOICES:
+                _signers.popitem(last=False)
+        return signer_cert, other_certs
+    # pyHanko keeps the last certificate the sid names and lists every other one
+    return certs[max(matching)], [cert for i, cert in enumerate(certs) if i not in matching]
+
+
 def clear() -> None:
     with _lock:
         _certs.clear()
+        _signers.clear()
 
 
 def held() -> int:

@@ -353,3 +353,53 @@ def test_a_name_changed_after_parsing_is_compared_by_its_new_value():
     assert (parsed == original) is nameprep._original_eq(parsed, original)
     assert (parsed == changed) is nameprep._original_eq(parsed, changed)
     assert parsed.hashable == nameprep._original_hashable.fget(parsed)
+
+
+def _with_certificates(signed_data: Any, extra: list[x509.Certificate]) -> Any:
+    """A copy of `signed_data` (parsed from DER) carrying `extra` after its own certificates."""
+    from asn1crypto import cms
+
+    copy = cms.SignedData.load(signed_data.untag().dump())
+    choices = [cms.CertificateChoices.load(choice.dump()) for choice in copy["certificates"]]
+    choices.extend(cms.CertificateChoices(name="certificate", value=cert) for cert in extra)
+    copy["certificates"] = cms.CertificateSet(choices)
+    return cms.SignedData.load(copy.dump())
+
+
+def test_the_signer_is_picked_as_pyhanko_picks_it_every_time(signed_twice):
+    # Given each CMS of the document, as signed and with its signer certificate included twice
+    certreuse.clear()
+    variants = []
+    for signed_data in _signed_datas(signed_twice):
+        signer = certreuse._original(signed_data).signer_cert
+        variants += [signed_data, _with_certificates(signed_data, [signer])]
+    for signed_data in variants:
+        theirs = certreuse._original(signed_data)
+        # When the certificates are extracted twice (the second time from the memo)
+        for _ in range(2):
+            ours = certreuse.extract_certificate_info(signed_data)
+            # Then the same signer and the same other certificates, in order
+            assert ours.signer_cert.dump() == theirs.signer_cert.dump()
+            assert _ders(ours.other_certs) == _ders(theirs.other_certs)
+
+
+def test_a_signature_whose_signer_is_missing_is_refused_every_time(signed_twice):
+    # Given a CMS whose certificates do not include its signer's
+    from asn1crypto import cms
+    from pyhanko.sign.general import CMSExtractionError
+
+    signed_data = _signed_datas(signed_twice)[0]
+    signer = certreuse._original(signed_data).signer_cert.dump()
+    copy = cms.SignedData.load(signed_data.untag().dump())
+    copy["certificates"] = cms.CertificateSet(
+        [
+            cms.CertificateChoices.load(choice.dump())
+            for choice in copy["certificates"]
+            if choice.chosen.dump() != signer
+        ]
+    )
+    stripped = cms.SignedData.load(copy.dump())
+    # When / Then its extraction fails like pyHanko's, each time
+    for _ in range(2):
+        with pytest.raises(CMSExtractionError):
+            certreuse.extract_certificate_info(stripped)
