@@ -36,8 +36,9 @@ from congso.documents.services.incoming import MAX_LENGTHS
 from congso.documents.services.incoming_common import IncomingAction
 from congso.documents.services.incoming_signatures import (
     PDF,
+    PdfToCheck,
     apply_check,
-    pdf_signature_check,
+    pdf_signature_checks,
     signature_audit_data,
     signature_check,
 )
@@ -109,20 +110,37 @@ def arrival_attachment_checks(
     PDF) has no check; the reports of signed files are stored and audited by the signatures
     app in their own (short) transaction, so a verdict stays on record even when the
     arrival is then refused for it."""
-    checks: list[SignatureCheck | None] = []
-    for path, name in attachments:
-        if not is_pdf_file(path):
-            checks.append(None)
-        elif not _contains(path, SIGNATURE_MARKER):
-            checks.append(
-                SignatureCheck(
-                    verdict=ValidationVerdict.UNSIGNED, summary=_("Tệp không có chữ ký số nào.")
+    return arrival_attachment_checks_many([attachments])[0]
+
+
+def arrival_attachment_checks_many(
+    arrivals: Sequence[Sequence[tuple[Path, str]]],
+) -> list[list[SignatureCheck | None]]:
+    """`arrival_attachment_checks` of several arrivals (a part of a hub page) at once: one list
+    of checks per arrival, each what the arrival's own call gives, with the reports of all
+    their signed PDFs stored in one short transaction (`pdf_signature_checks`)."""
+    checks: list[list[SignatureCheck | None]] = []
+    signed: list[tuple[list[SignatureCheck | None], int, PdfToCheck]] = []
+    for attachments in arrivals:
+        arrival: list[SignatureCheck | None] = []
+        for path, name in attachments:
+            if not is_pdf_file(path):
+                arrival.append(None)
+            elif not _contains(path, SIGNATURE_MARKER):
+                arrival.append(
+                    SignatureCheck(
+                        verdict=ValidationVerdict.UNSIGNED,
+                        summary=_("Tệp không có chữ ký số nào."),
+                    )
                 )
-            )
-        else:
-            checks.append(
-                pdf_signature_check(actor=None, read=path.read_bytes, name=name, label=name)
-            )
+            else:
+                arrival.append(None)  # its place, filled below
+                signed.append((arrival, len(arrival) - 1, PdfToCheck(path.read_bytes, name, name)))
+        checks.append(arrival)
+    if signed:
+        found = pdf_signature_checks(actor=None, pdfs=[pdf for _a, _i, pdf in signed])
+        for (arrival, index, _pdf), check in zip(signed, found, strict=True):
+            arrival[index] = check
     return checks
 
 

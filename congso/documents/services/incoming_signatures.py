@@ -27,7 +27,13 @@ from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
 from congso.documents.services.files import stored_file_read
 from congso.documents.services.incoming_common import IncomingAction
 from congso.signatures.constants import ValidationVerdict
-from congso.signatures.services import SignatureCheck, file_signatures_check, validation_recheck
+from congso.signatures.services import (
+    FileToCheck,
+    SignatureCheck,
+    file_signatures_check,
+    file_signatures_check_many,
+    validation_recheck,
+)
 
 logger = logging.getLogger(__name__)
 PDF = "application/pdf"
@@ -86,6 +92,55 @@ def pdf_signature_check(
     except Exception:
         logger.exception("signature check failed for file %s", label or name)
         return _failed_check()
+
+
+@dataclass(frozen=True)
+class PdfToCheck:
+    """One PDF for `pdf_signature_checks`: `read` gives its bytes, `label` names it in the log."""
+
+    read: Callable[[], bytes]
+    name: str
+    label: str = ""
+
+
+def pdf_signature_checks(
+    *, actor: Any, pdfs: Sequence[PdfToCheck], document_ref: str = "", private: bool = False
+) -> list[SignatureCheck]:
+    """`pdf_signature_check` of each PDF, in order, their reports stored together
+    (`file_signatures_check_many`): each PDF gets the check it would get alone, a failure
+    becoming its own "indeterminate" check. Never raises."""
+    try:
+        outcomes = file_signatures_check_many(
+            actor=actor,
+            files=[FileToCheck(read=pdf.read, file_name=pdf.name) for pdf in pdfs],
+            document_ref=document_ref,
+            private=private,
+        )
+    except Exception:  # not expected (each file's error is its own): check them one by one
+        logger.exception("signature checks of %d files failed together", len(pdfs))
+        return [
+            pdf_signature_check(
+                actor=actor,
+                read=pdf.read,
+                name=pdf.name,
+                document_ref=document_ref,
+                private=private,
+                label=pdf.label,
+            )
+            for pdf in pdfs
+        ]
+    checks: list[SignatureCheck] = []
+    for pdf, outcome in zip(pdfs, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            logger.error(
+                "signature check failed for file %s",
+                pdf.label or pdf.name,
+                exc_info=(type(outcome), outcome, outcome.__traceback__),
+            )
+            checks.append(_failed_check())
+        else:
+            checks.append(outcome)
+    return checks
 
 
 def apply_check(incoming_file: IncomingFile, check: SignatureCheck | None) -> None:

@@ -251,6 +251,23 @@ def package_signature_checks(package: lib.DocumentPackage) -> list[SignatureChec
     while certificates and revocation are checked). None — the files are then checked in the
     transaction, as they are stored — when a file would not be stored anyway (its name or
     size is refused there, and must be refused before any validation)."""
+    return packages_signature_checks([package])[0]
+
+
+def packages_signature_checks(
+    packages: Sequence[lib.DocumentPackage],
+) -> list[list[SignatureCheck | None] | None]:
+    """`package_signature_checks` of each package (a part of a page), their PDFs' reports
+    stored together (`arrival_attachment_checks_many`)."""
+    named = [_checkable(package) for package in packages]
+    checked = iter(
+        incoming_exchange.arrival_attachment_checks_many([n for n in named if n is not None])
+    )
+    return [None if n is None else next(checked) for n in named]
+
+
+def _checkable(package: lib.DocumentPackage) -> list[tuple[Path, str]] | None:
+    """The (path, stored name) of a package's files, or None when one would not be stored."""
     limit = max_upload_bytes()
     try:
         named = [(a.path, safe_file_name(a.name)) for a in package.attachments]
@@ -258,7 +275,7 @@ def package_signature_checks(package: lib.DocumentPackage) -> list[SignatureChec
         return None
     if any(path.stat().st_size > limit for path, _name in named):
         return None
-    return incoming_exchange.arrival_attachment_checks(named)
+    return named
 
 
 def package_texts(package: lib.DocumentPackage) -> list[KnownText | None]:

@@ -41,8 +41,8 @@ from congso.exchange.services.receiving import (
     package_files_store,
     package_read,
     package_refuse,
-    package_signature_checks,
     package_texts,
+    packages_signature_checks,
     receipt_for,
     received_audit_data,
     received_package_process,
@@ -161,8 +161,11 @@ def _read_all(
             continue
         seen.add(key)
         read.append(_Read(index, item, agency, package))
-    for one in read:  # before the page's transaction: no lock is held while PDFs are read
-        one.checks = package_signature_checks(one.package)
+    # before the page's transaction: no lock is held while PDFs are read; the reports of the
+    # part's signed PDFs are stored together, in one short transaction of their own
+    checks = packages_signature_checks([one.package for one in read]) if read else []
+    for one, checked in zip(read, checks, strict=True):
+        one.checks = checked
         one.texts = package_texts(one.package)
     return read
 

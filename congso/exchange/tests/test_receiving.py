@@ -321,8 +321,8 @@ def test_a_pdf_whose_signature_fails_refuses_the_whole_package(
     _sent(issue_to)
     failed = SignatureCheck(verdict=ValidationVerdict.FAILED, summary="Chữ ký bị sửa đổi")
     monkeypatch.setattr(
-        "congso.documents.services.incoming_exchange.arrival_attachment_checks",
-        lambda files: [failed for _ in files],
+        "congso.documents.services.incoming_exchange.arrival_attachment_checks_many",
+        lambda arrivals: [[failed for _ in files] for files in arrivals],
     )
     # when B polls
     result = member_poll(transport=hub.transport(B_CODE))
@@ -371,14 +371,12 @@ def test_in_a_page_a_refused_package_leaves_nothing_and_the_others_register(
     # given three packages waiting, the second with a PDF whose signature check fails
     sent = [_sent(issue_to) for _ in range(3)]
     failed = SignatureCheck(verdict=ValidationVerdict.FAILED, summary="Chữ ký bị sửa đổi")
-    calls: list[int] = []
 
-    def checks(files: Any) -> list[Any]:
-        calls.append(1)
-        return [failed if len(calls) == 2 else None for _ in files]
+    def checks(arrivals: Any) -> list[Any]:
+        return [[failed if i == 1 else None for _ in files] for i, files in enumerate(arrivals)]
 
     monkeypatch.setattr(
-        "congso.documents.services.incoming_exchange.arrival_attachment_checks", checks
+        "congso.documents.services.incoming_exchange.arrival_attachment_checks_many", checks
     )
     # when B polls them as one page
     result = member_poll(transport=hub.transport(B_CODE))
@@ -402,20 +400,20 @@ def test_a_pages_pdfs_are_validated_before_its_registration_transaction(
 
     for _ in range(2):
         _sent(issue_to)
-    real = incoming_exchange.arrival_attachment_checks
-    depths: list[int] = []
+    real = incoming_exchange.arrival_attachment_checks_many
+    calls: list[tuple[int, int]] = []
 
-    def watched(files: Any) -> list[Any]:
-        depths.append(len(connection.atomic_blocks))
-        return real(files)
+    def watched(arrivals: Any) -> list[Any]:
+        calls.append((len(connection.atomic_blocks), len(arrivals)))
+        return real(arrivals)
 
-    monkeypatch.setattr(incoming_exchange, "arrival_attachment_checks", watched)
+    monkeypatch.setattr(incoming_exchange, "arrival_attachment_checks_many", watched)
     outside = len(connection.atomic_blocks)
     # when B polls them as one page
     result = member_poll(transport=hub.transport(B_CODE))
-    # then each package's files were checked once, outside any transaction of the poll
+    # then the part's files were checked in one call, outside any transaction of the poll
     assert result.packages == {"registered": 2}
-    assert depths == [outside, outside]
+    assert calls == [(outside, 2)]
     verdicts = IncomingDocument.objects.filter(agency=agency_b).values_list(
         "files__signature_verdict", flat=True
     )
