@@ -4,10 +4,9 @@ An agency receives documents signed with the same few certificates (signer, agen
 OCSP responder), and pyHanko repeats, for each document, work that depends only on the exact
 bytes of those certificates:
 
-- the signature of a certificate checked in a context pyHanko builds itself (the OCSP
-  responder's certificate is validated in a fresh `ValidationContext` with pyHanko's default
-  signature validator, so `trust.RememberingSignatureValidator` never sees it): a successful
-  raw signature check is kept under (signature, SHA-256 of the signed bytes, public key DER,
+- every raw signature check (each certificate's by its issuer, the OCSP answers' and CRLs' by
+  theirs, also in the contexts pyHanko builds itself, such as the OCSP responder's): a success is
+  kept under (signature, SHA-256 of the signed bytes, public key DER,
   algorithm DER, signature context);
 - the ESS signing-certificate match (`check_ess_certid`: hash of the certificate's encoding,
   issuer and serial compared with the signed attribute), kept under both encodings;

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import ssl
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,14 +45,9 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingPolicy,
     RevocationCheckingRule,
 )
-from pyhanko_certvalidator.sig_validate import (
-    DEFAULT_VALIDATION_CONTEXT,
-    DefaultSignatureValidator,
-    SignatureValidationContext,
-)
 from pyhanko_certvalidator.util import get_relevant_crl_dps, issuer_serial
 
-from congso.signatures.lib.certreuse import encoding_as_read, parse_fully
+from congso.signatures.lib.certreuse import parse_fully
 
 
 class TrustConfigurationError(Exception):
@@ -391,78 +385,6 @@ class CachingFetcherBackend(FetcherBackend):
         await self._inner.close()
 
 
-class RememberingSignatureValidator(DefaultSignatureValidator):
-    """pyHanko's signature check, remembering the signatures it found good.
-
-    Path validation checks the same signatures for every document of an agency: each
-    certificate's by its issuer, the cached OCSP answers' and CRLs' by their issuers. Whether a
-    signature verifies is a pure function of the signature, the signed bytes, the public key,
-    the algorithm and the context, so a success is kept under exactly those (bounded, least
-    recently used dropped; signed data over `MAX_SIGNED_BYTES` is not kept). A failure is never
-    kept: it is checked, and raised, every time. Everything around the signature (algorithm
-    policy, validity periods, revocation) is still decided by pyHanko on each validation.
-    """
-
-    MAX_ENTRIES = 2048
-    MAX_SIGNED_BYTES = 64 * 1024
-
-    def __init__(self) -> None:
-        self._good: OrderedDict[tuple[Any, ...], None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def validate_signature(
-        self,
-        signature: bytes,
-        signed_data: bytes,
-        public_key_info: Any,
-        signature_algorithm: Any,
-        context: SignatureValidationContext = DEFAULT_VALIDATION_CONTEXT,
-    ) -> None:
-        key = self._key(signature, signed_data, public_key_info, signature_algorithm, context)
-        if key is not None:
-            with self._lock:
-                if key in self._good:
-                    self._good.move_to_end(key)
-                    return
-        super().validate_signature(
-            signature, signed_data, public_key_info, signature_algorithm, context
-        )
-        if key is not None:
-            with self._lock:
-                self._good[key] = None
-                while len(self._good) > self.MAX_ENTRIES:
-                    self._good.popitem(last=False)
-
-    def _key(
-        self,
-        signature: Any,
-        signed_data: Any,
-        public_key_info: Any,
-        signature_algorithm: Any,
-        context: SignatureValidationContext,
-    ) -> tuple[Any, ...] | None:
-        if not isinstance(signature, bytes) or not isinstance(signed_data, bytes):
-            return None
-        if len(signed_data) > self.MAX_SIGNED_BYTES:
-            return None
-        key_der = encoding_as_read(public_key_info)
-        algorithm_der = encoding_as_read(signature_algorithm)
-        if key_der is None or algorithm_der is None:
-            return None
-        return (signature, signed_data, key_der, algorithm_der, context)
-
-    def remembered(self) -> int:
-        with self._lock:
-            return len(self._good)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._good.clear()
-
-
-SIGNATURE_VALIDATOR = RememberingSignatureValidator()
-
-
 def validation_context(
     trust: TrustStore,
     *,
@@ -476,7 +398,7 @@ def validation_context(
 ) -> ValidationContext:
     """A context that requires revocation information for every certificate in the path;
     `revinfo_cache` serves (and keeps) the OCSP answers and CRLs its fetchers need. Signatures
-    found good are remembered process-wide (`RememberingSignatureValidator`)."""
+    found good are remembered process-wide by the raw signature check (`cmsmemo`)."""
     return ValidationContext(
         trust_roots=list(trust.roots),
         other_certs=list(trust.intermediates) + list(extra_certs),
@@ -487,5 +409,4 @@ def validation_context(
         ocsps=list(ocsps),
         fetcher_backend=fetcher_backend(timeout, revinfo_cache) if allow_fetching else None,
         algorithm_usage_policy=ALGORITHM_POLICY,
-        signature_validator=SIGNATURE_VALIDATOR,
     )

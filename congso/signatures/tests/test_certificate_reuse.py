@@ -12,24 +12,19 @@ from typing import Any
 
 import pytest
 from asn1crypto import core, x509
-from cryptography.exceptions import InvalidSignature
 from hypothesis import given
 from hypothesis import strategies as st
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import general
 from pyhanko.sign.validation import ades, dss, generic_cms
-from pyhanko_certvalidator.sig_validate import DefaultSignatureValidator
+from pyhanko_certvalidator import sig_validate
 
-from congso.signatures.lib import certreuse, hexstrings, nameprep
-from congso.signatures.lib import trust as trust_module
+from congso.signatures.lib import certreuse, cmsmemo, hexstrings, nameprep
 from congso.signatures.lib.engine import ValidationConfig, validate_pdf
 from congso.signatures.lib.report import CheckName, Verdict
 from congso.signatures.lib.trust import (
-    SIGNATURE_VALIDATOR,
-    RememberingSignatureValidator,
     load_certificates,
-    validation_context,
 )
 from congso.signatures.tests import pdfattacks
 from congso.signatures.tests.helpers import raw_sign
@@ -159,7 +154,7 @@ def test_reports_are_the_same_as_when_nothing_is_shared(
         patch.setattr(x509.Name, "hashable", nameprep._original_hashable)
         patch.setattr(generic, "_decode_name", hexstrings._ORIGINAL_DECODE_NAME)
         patch.setattr(generic, "read_until_delimiter", hexstrings._ORIGINAL_READ_UNTIL_DELIMITER)
-        patch.setattr(trust_module, "SIGNATURE_VALIDATOR", DefaultSignatureValidator())
+        patch.setattr(sig_validate, "_validate_raw", cmsmemo._original_validate_raw)
         plain = validate_pdf(signed, config=config)
         plain_twice = validate_pdf(signed_twice, config=config)
     # When the same documents are validated with sharing, after other documents were seen
@@ -284,59 +279,6 @@ def test_a_long_name_at_the_end_of_the_file_is_read_whole():
     assert hexstrings.read_until_delimiter(fast_stream) == b"N" * 300
     assert hexstrings._ORIGINAL_READ_UNTIL_DELIMITER(slow_stream) == b"N" * 300
     assert fast_stream.tell() == slow_stream.tell() == len(data)
-
-
-def _certificate_and_issuer(test_pki) -> tuple[x509.Certificate, x509.Certificate]:
-    return (
-        load_certificates(test_pki.cert_path("person"))[0],
-        load_certificates(test_pki.cert_path("ca"))[0],
-    )
-
-
-def _check(validator, cert: x509.Certificate, issuer: x509.Certificate, signed: bytes) -> None:
-    validator.validate_signature(
-        signature=cert["signature_value"].native,
-        signed_data=signed,
-        public_key_info=issuer.public_key,
-        signature_algorithm=cert["signature_algorithm"],
-    )
-
-
-def test_a_good_signature_is_remembered_and_a_bad_one_refused_every_time(test_pki):
-    # Given the person's certificate, its issuing CA and an empty validator
-    cert, issuer = _certificate_and_issuer(test_pki)
-    validator = RememberingSignatureValidator()
-    tbs = cert["tbs_certificate"].dump()
-    # When the certificate's signature is checked, then the same signature over altered bytes
-    _check(validator, cert, issuer, tbs)
-    assert validator.remembered() == 1
-    altered = tbs[:-1] + bytes([tbs[-1] ^ 1])
-    # Then the altered bytes are refused, again and again, and never remembered
-    for _ in range(2):
-        with pytest.raises(InvalidSignature):
-            _check(validator, cert, issuer, altered)
-    assert validator.remembered() == 1
-    # And a key that did not sign it is refused too, though the signature was seen
-    with pytest.raises(InvalidSignature):
-        _check(validator, cert, cert, tbs)
-
-
-def test_large_signed_data_and_unparsed_keys_are_not_remembered(test_pki):
-    # Given a validator that keeps only small signed data
-    cert, issuer = _certificate_and_issuer(test_pki)
-    validator = RememberingSignatureValidator()
-    validator.MAX_SIGNED_BYTES = 10
-    # When a good signature over larger data is checked
-    _check(validator, cert, issuer, cert["tbs_certificate"].dump())
-    # Then it is verified but not kept
-    assert validator.remembered() == 0
-
-
-def test_validation_contexts_use_the_remembering_validator(trust):
-    # Given / When a validation context is built for a validation
-    context = validation_context(trust, allow_fetching=False)
-    # Then its signature checks go through the process's remembering validator
-    assert context.sig_validator is SIGNATURE_VALIDATOR
 
 
 def test_a_name_changed_after_parsing_is_compared_by_its_new_value():
