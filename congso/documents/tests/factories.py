@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -76,3 +77,28 @@ class OutgoingDocumentFactory(factory.django.DjangoModelFactory):
     urgency = factory.LazyFunction(urgency)
     secrecy = factory.LazyFunction(secrecy)
     place_name = "Kon Tum"
+
+
+def rendering_layout(**overrides: Any) -> dict[str, Any]:
+    """The layout of a Quyết định as `rendering.render_outgoing_pdf` takes it (one short body)."""
+    layout: dict[str, Any] = {
+        "layout": 1,
+        "parent_agency": "UBND tỉnh Kon Tum",
+        "agency": "Sở Thông tin và Truyền thông",
+        "number_line": "Số: 05/QĐ-STTTT",
+        "date_line": "Kon Tum, ngày 05 tháng 01 năm 2020",
+        "is_official_letter": False,
+        "type_name": "Quyết định",
+        "subject": "Về việc ban hành Quy chế quản lý hệ thống văn bản điện tử",
+        "addressed_to": "",
+        "body": "Căn cứ Nghị định số 30/2020/NĐ-CP về công tác văn thư;\n"
+        "Xét đề nghị của Trưởng phòng Công nghệ thông tin.",
+        "secrecy_mark": "",
+        "urgency_mark": "HỎA TỐC",
+        "authority_line": "KT. GIÁM ĐỐC",
+        "signer_position": "Phó Giám đốc",
+        "signer_name": "Nguyễn Thị Ngọc Ánh",
+        "recipients": ["Ủy ban nhân dân tỉnh (b/c)", "Sở Tài chính"],
+        "storage_line": "Lưu: VT, CNTT.",
+    }
+    return {**layout, **overrides}

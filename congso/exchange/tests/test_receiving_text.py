@@ -109,7 +109,15 @@ def _entry_writes(captured: CaptureQueriesContext) -> int:
     return writes
 
 
-def _poll(hub: FakeHub, capture: Any) -> tuple[dict[str, int], int]:
+def _poll(
+    hub: FakeHub, capture: Any, *, one_at_a_time: bool, text_tasks: list[list[int]]
+) -> tuple[dict[str, int], int]:
+    """B polls (the package inline in the list, or fetched alone) and every transaction
+    commits; the text tasks A's issuing sent are forgotten first (its own PDFs get their text
+    at once). Returns the poll's outcomes and how many search-entry writes it made."""
+    if one_at_a_time:
+        hub.inline_max = 0
+    text_tasks.clear()
     with CaptureQueriesContext(connection) as captured, capture(execute=True):
         result = member_poll(transport=hub.transport(B_CODE))
     return result.packages, _entry_writes(captured)
@@ -127,11 +135,10 @@ def test_an_arrivals_pdf_is_stored_with_its_text_and_indexed_once(
 ) -> None:
     # given a package of A whose PDF holds Vietnamese text, inline in the list or fetched
     arrival_on_hub(f"{TEXT}.\nTrân trọng.")
-    if one_at_a_time:
-        hub.inline_max = 0
-    text_tasks.clear()  # whatever A's issuing sent (its own PDFs get their text at once)
     # when B polls and every transaction commits
-    packages, writes = _poll(hub, django_capture_on_commit_callbacks)
+    packages, writes = _poll(
+        hub, django_capture_on_commit_callbacks, one_at_a_time=one_at_a_time, text_tasks=text_tasks
+    )
     # then the arrival is registered, its file stored with its text (diacritics intact)
     assert packages == {"registered": 1}
     arrival = IncomingDocument.objects.get(agency=agency_b)
@@ -158,11 +165,10 @@ def test_a_pdf_too_large_to_read_whole_gets_its_text_after_commit(
     # given an arrival whose PDF is larger than what is read whole before storing
     monkeypatch.setattr(files_services, "KNOWN_TEXT_MAX_BYTES", 1024)
     arrival_on_hub(f"{TEXT}.")
-    if one_at_a_time:
-        hub.inline_max = 0
-    text_tasks.clear()  # whatever A's issuing sent (its own PDFs get their text at once)
     # when B polls
-    packages, writes = _poll(hub, django_capture_on_commit_callbacks)
+    packages, writes = _poll(
+        hub, django_capture_on_commit_callbacks, one_at_a_time=one_at_a_time, text_tasks=text_tasks
+    )
     # then its text follows after commit (one task), and the entry is written again with it
     assert packages == {"registered": 1}
     arrival = IncomingDocument.objects.get(agency=agency_b)

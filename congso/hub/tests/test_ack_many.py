@@ -10,9 +10,8 @@ from congso.audit.models import AuditEntry
 from congso.audit.verification import audit_chain_verify
 from congso.hub.constants import DeliveryState, HubAuditAction
 from congso.hub.models import Delivery
-from congso.hub.tests import packages
 from congso.hub.tests.conftest import API, HubMember
-from congso.hub.tests.test_messages import send, signed
+from congso.hub.tests.test_messages import send, signed, status_sent_back
 
 pytestmark = pytest.mark.django_db
 
@@ -81,14 +80,7 @@ def test_message_ids_are_unknown_to_the_status_verb(client, recipient, three) ->
 
 def test_statuses_are_acknowledged_in_bulk(client, sender, recipient) -> None:
     # given a status waiting for the sender of the document
-    send(client, sender, signed(sender, [recipient]))
-    body = packages.status(
-        reporter=recipient.code,
-        keys=recipient.keys,
-        original_sender=sender.code,
-        doc_id=packages.document_id(sender.code, 1),
-    )
-    status_id = send(client, recipient, body, url=API + "statuses/").json()["id"]
+    status_id, _body = status_sent_back(client, sender, recipient)
     # when the sender acknowledges it in bulk
     response = ack(client, sender, [status_id], url=STATUS_ACK)
     # then

@@ -33,6 +33,19 @@ def signed(sender: HubMember, recipients: list[HubMember], number: int = 1, **kw
     )
 
 
+def status_sent_back(client, sender: HubMember, recipient: HubMember) -> tuple[str, bytes]:
+    """A document of `sender` delivered to `recipient`, and the recipient's status on it taken
+    by the hub: (the status id, the status package)."""
+    send(client, sender, signed(sender, [recipient]))
+    body = packages.status(
+        reporter=recipient.code,
+        keys=recipient.keys,
+        original_sender=sender.code,
+        doc_id=packages.document_id(sender.code, 1),
+    )
+    return send(client, recipient, body, url=API + "statuses/").json()["id"], body
+
+
 def stored_files(store: Path) -> list[Path]:
     return [p for p in store.rglob("*") if p.is_file() and p.relative_to(store).parts[0] != "tmp"]
 

@@ -14,10 +14,9 @@ from congso.hub.api.serializers import (
 from congso.hub.models import Delivery, Message
 from congso.hub.selectors import delivery_pending_list
 from congso.hub.storage import stored_file
-from congso.hub.tests import packages
 from congso.hub.tests.conftest import API
 from congso.hub.tests.factories import DeliveryFactory
-from congso.hub.tests.test_messages import send, signed
+from congso.hub.tests.test_messages import send, signed, status_sent_back
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +74,7 @@ def test_an_inline_listing_costs_the_same_for_twenty_packages(
 
 def test_status_listings_carry_size_hash_and_inline_content(client, sender, recipient) -> None:
     # given a status the recipient sent back on a document
-    send(client, sender, signed(sender, [recipient]))
-    body = packages.status(
-        reporter=recipient.code,
-        keys=recipient.keys,
-        original_sender=sender.code,
-        doc_id=packages.document_id(sender.code, 1),
-    )
-    status_id = send(client, recipient, body, url=API + "statuses/").json()["id"]
+    status_id, body = status_sent_back(client, sender, recipient)
     # when the sender lists its statuses, plain and inline
     plain = client.get(STATUSES_RECEIVED, **sender.auth()).json()["results"]
     inline = client.get(STATUSES_RECEIVED + "?inline=1", **sender.auth()).json()["results"]

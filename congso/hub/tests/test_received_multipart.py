@@ -13,9 +13,9 @@ import pytest
 
 from congso.hub.models import Delivery, Message
 from congso.hub.storage import stored_file
-from congso.hub.tests import packages, test_received_inline
+from congso.hub.tests import test_received_inline
 from congso.hub.tests.conftest import API, HubMember
-from congso.hub.tests.test_messages import send, signed
+from congso.hub.tests.test_messages import status_sent_back
 
 pytestmark = pytest.mark.django_db
 
@@ -123,14 +123,7 @@ def test_status_listings_come_as_multipart_too(
     client, sender: HubMember, recipient: HubMember
 ) -> None:
     # given a status the recipient sent back on a document
-    send(client, sender, signed(sender, [recipient]))
-    body = packages.status(
-        reporter=recipient.code,
-        keys=recipient.keys,
-        original_sender=sender.code,
-        doc_id=packages.document_id(sender.code, 1),
-    )
-    status_id = send(client, recipient, body, url=API + "statuses/").json()["id"]
+    status_id, body = status_sent_back(client, sender, recipient)
     # when the sender lists its statuses inline as multipart
     response = client.get(STATUSES_RECEIVED + "?inline=1", **MULTIPART, **sender.auth())
     # then the status package is its part

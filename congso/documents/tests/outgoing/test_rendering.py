@@ -10,28 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from congso.documents.services import rendering
+from congso.documents.tests.factories import rendering_layout
 from congso.documents.tests.outgoing.conftest import pdf_text
 
-LAYOUT = {
-    "layout": 1,
-    "parent_agency": "UBND tỉnh Kon Tum",
-    "agency": "Sở Thông tin và Truyền thông",
-    "number_line": "Số: 05/QĐ-STTTT",
-    "date_line": "Kon Tum, ngày 05 tháng 01 năm 2020",
-    "is_official_letter": False,
-    "type_name": "Quyết định",
-    "subject": "Về việc ban hành Quy chế quản lý hệ thống văn bản điện tử",
-    "addressed_to": "",
-    "body": "Căn cứ Nghị định số 30/2020/NĐ-CP về công tác văn thư;\n"
-    + "Xét đề nghị của Trưởng phòng Công nghệ thông tin.\n" * 40,
-    "secrecy_mark": "",
-    "urgency_mark": "HỎA TỐC",
-    "authority_line": "KT. GIÁM ĐỐC",
-    "signer_position": "Phó Giám đốc",
-    "signer_name": "Nguyễn Thị Ngọc Ánh",
-    "recipients": ["Ủy ban nhân dân tỉnh (b/c)", "Sở Tài chính"],
-    "storage_line": "Lưu: VT, CNTT.",
-}
+LAYOUT = rendering_layout(
+    body="Căn cứ Nghị định số 30/2020/NĐ-CP về công tác văn thư;\n"
+    + "Xét đề nghị của Trưởng phòng Công nghệ thông tin.\n" * 40
+)
 
 
 def test_the_same_layout_renders_to_the_same_bytes() -> None:
