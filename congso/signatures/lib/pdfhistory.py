@@ -21,7 +21,7 @@ references and the errors are pyHanko's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pyhanko.pdf_utils import generic, misc
@@ -102,7 +102,7 @@ def load_reverse_xref_cache(self: Any) -> None:
     if self._indirect_object_access_cache is not None:
         return
     cons_list = misc.ConsList
-    collected: defaultdict[Any, set[Any]] = defaultdict(set)
+    collected: defaultdict[Any, list[Any]] = defaultdict(list)
     on_path: set[tuple[int, int]] = set()
 
     def _walk(obj: Any, cur_path: Any, is_struct_tree: bool) -> None:
@@ -112,7 +112,7 @@ def load_reverse_xref_cache(self: Any) -> None:
             pushed = (obj_ref.idnum, obj_ref.generation)
             if pushed in on_path:
                 return
-            collected[obj_ref].add(cur_path)
+            collected[obj_ref].append(cur_path)
             on_path.add(pushed)
         try:
             if pushed is not None:
@@ -202,9 +202,40 @@ def load_reverse_xref_cache(self: Any) -> None:
         pass
     _walk(self.trailer_view, cons_list.empty(), False)
 
-    self._indirect_object_access_cache = {
-        ref: {RawPdfPath(*reversed(list(p))) for p in paths} for ref, paths in collected.items()
-    }
+    self._indirect_object_access_cache = PathsToReferences(collected)
+
+
+class PathsToReferences(Mapping[Any, set[RawPdfPath]]):
+    """The map pyHanko keeps after its walk (reference → set of `RawPdfPath`s), each set made
+    only when it is asked for. pyHanko adds every path (a `ConsList`) to the reference's set
+    as it walks, then turns every set into `RawPdfPath`s; hashing a `ConsList` hashes its whole
+    tail in Python, again for every path, which was about a third of the walk. The diff
+    analysis asks for the paths of a handful of references (those the next revision
+    rewrites), so here the walk keeps each reference's paths in a list, in the order pyHanko
+    adds them, and a set is made from that list — the same adds in the same order, so the same
+    set, iterated in the same order — the first time the reference is asked for. References
+    are in pyHanko's order."""
+
+    def __init__(self, collected: dict[Any, list[Any]]) -> None:
+        self._walked = collected
+        self._made: dict[Any, set[RawPdfPath]] = {}
+
+    def __getitem__(self, ref: Any) -> set[RawPdfPath]:
+        try:
+            return self._made[ref]
+        except KeyError:
+            pass
+        paths = set()
+        for path in self._walked[ref]:  # KeyError, as pyHanko's dict raises it
+            paths.add(path)
+        made = self._made[ref] = {RawPdfPath(*reversed(list(p))) for p in paths}
+        return made
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._walked)
+
+    def __len__(self) -> int:
+        return len(self._walked)
 
 
 def install() -> None:
