@@ -298,6 +298,12 @@ EXCHANGE_POLL_BATCH = env_int("EXCHANGE_POLL_BATCH", 100)
 # Largest inline page read from the hub (multipart or JSON), bytes.
 EXCHANGE_HUB_PAGE_MAX_BYTES = env_int("EXCHANGE_HUB_PAGE_MAX_BYTES", 256 * 1024 * 1024)
 EXCHANGE_POLL_WORKERS = env_int("EXCHANGE_POLL_WORKERS", 2)
+# Long polling: the first poll of a member stays this many seconds after the hub is empty,
+# waiting at the hub (`wait/`) for the next delivery, then hands over to the next poll; 0 = off.
+# Off by default where tasks run eagerly (no worker: the poll would hold a web request).
+EXCHANGE_POLL_WAIT_SECONDS = env_int(
+    "EXCHANGE_POLL_WAIT_SECONDS", 0 if CELERY_TASK_ALWAYS_EAGER else EXCHANGE_POLL_SECONDS
+)
 # A page is claimed, handled and acknowledged this many items at a time: the polls running at
 # once share a page part by part, and the first arrivals are answered before the last are read.
 EXCHANGE_POLL_PART = env_int("EXCHANGE_POLL_PART", 25)

@@ -120,3 +120,7 @@ HUB_TOKEN_MEMBER_CACHE_SIZE = env_int("HUB_TOKEN_MEMBER_CACHE_SIZE", 1024)
 HUB_TOKEN_MEMBER_CACHE_SECONDS = env_int("HUB_TOKEN_MEMBER_CACHE_SECONDS", 60)
 # Django refuses a multipart body with more file parts than this before the hub counts them.
 DATA_UPLOAD_MAX_NUMBER_FILES = max(100, HUB_BATCH_MAX_ITEMS)
+# Long polling (`wait/`, docs/hub.md): longest hold, database re-check period, held requests.
+HUB_WAIT_MAX_SECONDS = env_int("HUB_WAIT_MAX_SECONDS", 25)
+HUB_WAIT_RECHECK_SECONDS = env_int("HUB_WAIT_RECHECK_SECONDS", 1)
+HUB_WAIT_MAX_WAITERS = env_int("HUB_WAIT_MAX_WAITERS", max(HUB_SERVE_THREADS // 2, 1))

@@ -11,6 +11,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
 ]
 CELERY_TASK_ALWAYS_EAGER = True
+EXCHANGE_POLL_WAIT_SECONDS = 0  # tests that wait at the hub ask for it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -65,6 +65,7 @@ class HubClient:
         self._timeout = timeout if timeout is not None else settings.EXCHANGE_HTTP_TIMEOUT
         self._retries = retries if retries is not None else settings.EXCHANGE_HTTP_RETRIES
         self._one_by_one = False  # set when the hub has no batch verbs (an older hub)
+        self._no_wait = False  # set when the hub cannot hold a request (an older hub)
 
     # --- the Transport protocol ----------------------------------------------------------------
 
@@ -127,6 +128,20 @@ class HubClient:
             list[tuple[dict[str, Any], bytes | None]],
             self._call("GET", path, reader=_listing_read, media=MULTIPART_ACCEPT),
         )
+
+    def wait(self, seconds: float) -> bool | None:
+        """`GET wait/?seconds=N` (long polling); None from a hub without the verb (404)."""
+        if self._no_wait:
+            return None
+        path = f"wait/?seconds={max(int(seconds), 0)}"
+        try:
+            body = self._json(self._call("GET", path, timeout=self._timeout + seconds))
+        except TransportError as exc:
+            if _no_batch_verbs(exc):
+                self._no_wait = True
+                return None
+            raise
+        return bool(body.get("packages") or body.get("statuses"))
 
     def fetch_status(self, status_id: str) -> bytes:
         return bytes(self._call("GET", f"statuses/{status_id}/"))
@@ -264,13 +279,14 @@ class HubClient:
         reader: Callable[[Any], Any] | None = None,
         content_type: str = "application/xml",
         media: str = "application/json",
+        timeout: float | None = None,
     ) -> Any:
         attempt = 0
         while True:
             attempt += 1
             req = self._request(method, path, body, content_type, media)
             try:
-                with request.urlopen(req, timeout=self._timeout) as response:  # noqa: S310
+                with request.urlopen(req, timeout=timeout or self._timeout) as response:  # noqa: S310
                     if response.status not in accept:
                         raise TransportError(f"hub answered HTTP {response.status}")
                     return reader(response) if reader else response.read()
@@ -327,7 +343,7 @@ def _sent_message(body: dict[str, Any]) -> SentMessage:
 
 
 def _no_batch_verbs(exc: TransportError) -> bool:
-    """An older hub without the batch verbs answers 404 or 405 to them."""
+    """An older hub without the batch verbs (or `wait/`) answers 404 or 405 to them."""
     return exc.code in ("hub_http_404", "hub_http_405")
 
 

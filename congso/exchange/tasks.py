@@ -51,6 +51,8 @@ def exchange_poll() -> dict[str, Any]:
     from congso.exchange.services.polling import exchange_poll_all
 
     result = exchange_poll_all()
+    if result.lingered:  # long polling: the next poll waits at the hub as soon as this one ends
+        exchange_poll.apply_async()
     return {
         "packages": dict(result.packages),
         "statuses": dict(result.statuses),

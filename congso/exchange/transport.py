@@ -94,6 +94,11 @@ class Transport(Protocol):
     def ack_statuses(self, status_ids: Sequence[str]) -> None:
         """Acknowledge several status packages (idempotent)."""
 
+    def wait(self, seconds: float) -> bool | None:
+        """Wait (long polling) until a package or a status is waiting for this member, or
+        `seconds` pass: True when something is waiting, False when the time ran out, None when
+        the axis cannot wait (the caller polls again later instead)."""
+
 
 class OneByOne:
     """The batch verbs of `Transport` made of the single ones, for an axis without batch calls
@@ -124,6 +129,9 @@ class OneByOne:
     def ack_statuses(self, status_ids: Sequence[str]) -> None:
         for status_id in status_ids:
             self.ack_status(status_id)
+
+    def wait(self, seconds: float) -> bool | None:
+        return None  # no long polling
 
 
 def _outcome(call: Callable[[T], R], item: T) -> R | TransportError:

@@ -81,3 +81,19 @@ def token_member_cache_seconds() -> float:
     """How long a remembered member record serves token checks before it is read again; the
     used-token write re-checks its security fields on every request regardless."""
     return float(getattr(settings, "HUB_TOKEN_MEMBER_CACHE_SECONDS", 60))
+
+
+def wait_max_seconds() -> int:
+    """The longest a `wait/` request is held (docs/hub.md)."""
+    return int(getattr(settings, "HUB_WAIT_MAX_SECONDS", 25))
+
+
+def wait_recheck_seconds() -> float:
+    """How often a held `wait/` request looks at the database (deliveries of other processes)."""
+    return float(getattr(settings, "HUB_WAIT_RECHECK_SECONDS", 1.0))
+
+
+def wait_max_waiters() -> int:
+    """How many `wait/` requests one hub process holds at once (each holds a server thread)."""
+    default = max(int(getattr(settings, "HUB_SERVE_THREADS", 8)) // 2, 1)
+    return int(getattr(settings, "HUB_WAIT_MAX_WAITERS", default))

@@ -25,6 +25,15 @@ def delivery_pending_list(*, member: Member, kind: str, limit: int) -> QuerySet[
     )
 
 
+def delivery_pending_kinds(*, member: Member) -> dict[str, bool]:
+    """Whether the member has a package, and a status, waiting (two indexed EXISTS)."""
+    waiting = Delivery.objects.filter(recipient=member, state=DeliveryState.PENDING)
+    return {
+        kind: waiting.filter(message__kind=kind).exists()
+        for kind in (MessageKind.EDOC, MessageKind.STATUS)
+    }
+
+
 def member_list() -> QuerySet[Member]:
     return Member.objects.order_by("code")
 

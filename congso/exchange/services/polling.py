@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -30,6 +31,7 @@ class PollResult:
     packages: Counter[str] = field(default_factory=Counter)
     statuses: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    lingered: bool = False  # the poll waited at the hub for new deliveries (long polling)
 
 
 def _take_page(
@@ -110,20 +112,42 @@ class _Replies:
 
 
 def member_poll(
-    *, transport: Transport, limit: int | None = None, result: PollResult | None = None
+    *,
+    transport: Transport,
+    limit: int | None = None,
+    result: PollResult | None = None,
+    linger: float = 0.0,
 ) -> PollResult:
     """Take every package, then every status, waiting for `transport`'s member, a page at a
     time: each handled item is acknowledged, so the next page holds the next items. A page
     with an item left for later ("retry"), or where every item was taken by another poll,
-    ends the round, so the poll always terminates."""
+    ends the round, so the poll always terminates. With `linger` (seconds), a round that found
+    nothing waits at the hub (`transport.wait`, long polling) for the next delivery and goes
+    on, until `linger` seconds have passed since the poll began."""
     result = result or PollResult()
     limit = limit or int(settings.EXCHANGE_POLL_BATCH)
+    deadline = time.monotonic() + linger
     try:
         with _Replies(transport) as replies:
-            _poll_rounds(transport, limit, result, replies)
+            while True:
+                before = _handled(result)
+                _poll_rounds(transport, limit, result, replies)
+                left = deadline - time.monotonic()
+                if left < 1:
+                    break
+                if _handled(result) == before:
+                    asked = time.monotonic()
+                    waited = transport.wait(left)
+                    if waited is None or (not waited and time.monotonic() - asked < 0.5):
+                        break  # the axis cannot hold a request now (or at all): poll later
+                    result.lingered = True
     except TransportError as exc:
         result.errors.append(f"{transport.member_code}: {exc.message}")
     return result
+
+
+def _handled(result: PollResult) -> int:
+    return sum(result.packages.values()) + sum(result.statuses.values())
 
 
 def _poll_rounds(transport: Transport, limit: int, result: PollResult, replies: _Replies) -> None:
@@ -174,19 +198,34 @@ def member_statuses_send(*, transport: Transport, limit: int = 500) -> int:
 def exchange_poll_all() -> PollResult:
     """Poll the hub for every configured member (nothing when the connector is off). At most
     EXCHANGE_POLL_WORKERS polls of one member run at once (beat ticks that find them all
-    running return at once); those that do run share the waiting items (`_take_page`)."""
+    running return at once); those that do run share the waiting items (`_take_page`). The
+    poll holding a member's first slot lingers EXCHANGE_POLL_WAIT_SECONDS (long polling: it
+    waits at the hub for the next delivery); the others end when the hub is empty. Only an
+    installation speaking for one member lingers (a wait is for one member; with several,
+    each is polled in turn every EXCHANGE_POLL_SECONDS)."""
     result = PollResult()
     if not config.is_enabled():
         return result
     slots = max(int(settings.EXCHANGE_POLL_WORKERS), 1)
-    for code in config.member_codes():
+    codes = config.member_codes()
+    linger = float(settings.EXCHANGE_POLL_WAIT_SECONDS) if len(codes) == 1 else 0.0
+    for code in codes:
         with ExitStack() as stack:
-            if not any(
-                stack.enter_context(exclusive(f"exchange-poll:{code}:{slot}"))
-                for slot in range(slots)
-            ):
+            slot = next(
+                (
+                    slot
+                    for slot in range(slots)
+                    if stack.enter_context(exclusive(f"exchange-poll:{code}:{slot}"))
+                ),
+                None,
+            )
+            if slot is None:
                 continue
-            member_poll(transport=config.transport_for(code), result=result)
+            member_poll(
+                transport=config.transport_for(code),
+                result=result,
+                linger=linger if slot == 0 else 0.0,
+            )
     return result
 
 

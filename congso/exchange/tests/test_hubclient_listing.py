@@ -1,5 +1,5 @@
 """Inline pages from the hub as multipart/mixed: read against the hub itself, refused when out of
-shape, JSON still read from a hub that answers JSON."""
+shape, JSON still read from a hub that answers JSON; waiting at the hub (long polling)."""
 
 from __future__ import annotations
 
@@ -217,3 +217,31 @@ def test_the_private_key_is_loaded_once_per_file_version(tmp_path: Path, exchang
     # and a rewritten file is loaded anew
     key_file.write_bytes(exchange_keys["b"].read_bytes())
     assert member_private_key(key_file).private_numbers() != first.private_numbers()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hub_answers_a_wait_at_once_when_a_package_is_waiting(
+    live_hub: tuple[str, Any], exchange_keys: dict[str, Path]
+) -> None:
+    url, recipient = live_hub
+    client = HubClient(Member(CODE, exchange_keys["a"]), base_url=url, timeout=10, retries=0)
+    # given nothing waiting, a wait of 1 s runs out: False
+    assert client.wait(1) is False
+    # given a package waiting, the wait says so at once
+    _pending(recipient, b"<edXML/>", sender=MemberFactory.create())
+    assert client.wait(20) is True
+
+
+def test_an_older_hub_without_wait_is_polled_instead(stub_client: HubClient) -> None:
+    # given a hub that answers 404 to wait/
+    ListingHub.answer = ({}, b"")
+    stub_client._call = _not_found  # type: ignore[method-assign]
+    # then the client says it cannot wait, and does not ask again
+    assert stub_client.wait(5) is None
+    assert stub_client._no_wait
+
+
+def _not_found(*args: Any, **kwargs: Any) -> Any:
+    from congso.exchange.transport import TransportError
+
+    raise TransportError("hub_http_404: Not Found", code="hub_http_404", permanent=True)

@@ -13,6 +13,15 @@ class LimitSerializer(serializers.Serializer):
     inline = serializers.BooleanField(required=False, default=False)
 
 
+class WaitSerializer(serializers.Serializer):
+    seconds = serializers.IntegerField(min_value=0, max_value=3600, required=False, default=0)
+
+
+class WaitResultSerializer(serializers.Serializer):
+    packages = serializers.BooleanField(help_text="có gói tin văn bản đang chờ")
+    statuses = serializers.BooleanField(help_text="có gói tin trạng thái đang chờ")
+
+
 class AcceptedSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     document_id = serializers.CharField()

@@ -6,6 +6,7 @@ app_name = "hub-api"
 
 urlpatterns = [
     path("health/", views.HealthApi.as_view(), name="health"),
+    path("wait/", views.WaitApi.as_view(), name="wait"),
     path("messages/", views.MessageSendApi.as_view(), name="message-send"),
     path("messages/batch/", views.MessageBatchApi.as_view(), name="message-batch"),
     path("messages/ack/", views.MessageAckManyApi.as_view(), name="message-ack-many"),

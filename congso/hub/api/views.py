@@ -39,12 +39,14 @@ from congso.hub.api.serializers import (
     ReceivedMessageListSerializer,
     ReceivedStatusListSerializer,
     StatusAcceptedSerializer,
+    WaitResultSerializer,
+    WaitSerializer,
     received_item,
 )
 from congso.hub.constants import MessageKind
 from congso.hub.errors import HubBatchInvalid
 from congso.hub.models import Member
-from congso.hub.selectors import delivery_pending_list
+from congso.hub.selectors import delivery_pending_kinds, delivery_pending_list
 from congso.hub.services.batches import batch_accept
 from congso.hub.services.deliveries import (
     delivery_acknowledge,
@@ -55,6 +57,7 @@ from congso.hub.services.deliveries import (
 from congso.hub.services.intake import Accepted
 from congso.hub.services.messages import message_accept
 from congso.hub.services.statuses import status_accept
+from congso.hub.services.wakeups import delivery_wait
 from congso.hub.storage import Upload, stored_file, upload_receive, uploads_receive_parts
 
 RAW_XML = {"application/xml": OpenApiTypes.BINARY}
@@ -130,6 +133,38 @@ class HealthApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, auth=[])
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
+
+
+WAIT_DESCRIPTION = (
+    "Chờ đến khi có gói tin (văn bản hoặc trạng thái) gửi đến thành viên, hoặc hết `seconds` "
+    "giây (tối đa HUB_WAIT_MAX_SECONDS): trả ngay khi đã có gói đang chờ hoặc khi có gói mới "
+    "đến. Sau đó thành viên lấy danh sách như thường (long polling)."
+)
+
+
+class WaitApi(HubApiView):
+    @extend_schema(
+        parameters=[WaitSerializer],
+        responses={200: WaitResultSerializer},
+        description=WAIT_DESCRIPTION,
+    )
+    def get(self, request: Request) -> Response:
+        serializer = WaitSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        seconds = min(int(serializer.validated_data["seconds"]), conf.wait_max_seconds())
+        member = self.member(request)
+        kinds: dict[str, bool] = {}
+
+        def pending() -> bool:
+            kinds.update(delivery_pending_kinds(member=member))
+            return any(kinds.values())
+
+        if not delivery_wait(member_id=member.pk, seconds=seconds, pending=pending):
+            return Response({"packages": False, "statuses": False})
+        pending()  # woken: what is waiting now
+        return Response(
+            {"packages": kinds[MessageKind.EDOC], "statuses": kinds[MessageKind.STATUS]}
+        )
 
 
 class MessageSendApi(HubApiView):

@@ -22,6 +22,7 @@ from congso.hub import conf
 from congso.hub.constants import BusinessKind, DeliveryState, HubAuditAction, MessageKind
 from congso.hub.errors import HubUnprocessable
 from congso.hub.models import Delivery, Member, Message
+from congso.hub.services.wakeups import deliveries_made
 from congso.hub.storage import Upload, upload_keep
 
 logger = logging.getLogger(__name__)
@@ -243,6 +244,7 @@ def _write_together(pending: Sequence[Pending]) -> list[Accepted]:
         audits.append(AuditItem(action=action, target=message, data=item.audit_data))
     Message.objects.bulk_create(messages)
     Delivery.objects.bulk_create(deliveries)
+    deliveries_made(delivery.recipient_id for delivery in deliveries)
     _statuses_note(notes)
     audit_record_many(audits)
     return answers

@@ -34,6 +34,7 @@ from congso.hub.services.intake import (
     refused_log,
     signature_require,
 )
+from congso.hub.services.wakeups import deliveries_made
 from congso.hub.signers import signer_check
 from congso.hub.storage import Upload
 
@@ -235,6 +236,7 @@ def _message_record(
         idempotency_key=key,
     )
     Delivery.objects.bulk_create([Delivery(message=message, recipient=r) for r in recipients])
+    deliveries_made(r.pk for r in recipients)
     revoked = 0
     if business == BusinessKind.REVOKE and original is not None:
         # A revoked document that a recipient has not yet fetched never reaches it (docs/hub.md).
