@@ -63,6 +63,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         threads = options["threads"] or getattr(settings, "HUB_SERVE_THREADS", 8)
         application = get_wsgi_application()
+        _long_lived_objects_frozen()
         self.stdout.write(
             f"congso hub: http://{options['host']}:{options['port']}/api/v1/hub/ "
             f"({threads} luồng, CSDL {settings.DATABASES['default']['NAME']})",
@@ -128,3 +129,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Khóa riêng: {files.private_key}")
         self.stdout.write(f"Khóa công khai: {files.public_key}")
         self.stdout.write(f"Chứng thư tự ký: {files.certificate}")
+
+
+def _long_lived_objects_frozen() -> None:
+    """Import the views (URL resolution loads them on the first request otherwise), then take
+    every object alive now out of the garbage collector's generations (`gc.freeze`, as the
+    platform's workers do in config/celery.py): full collections walk only what requests
+    allocate, not Django's and the codec's tables again and again."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view module)
+    gc.collect()
+    gc.freeze()
