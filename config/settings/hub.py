@@ -113,6 +113,10 @@ HUB_FINAL_STATUS_CODES = env_list("HUB_FINAL_STATUS_CODES", ["02", "03", "06"])
 HUB_MEMBER_CODE_REGEX = env_str("HUB_MEMBER_CODE_REGEX", "") or ""
 HUB_LIST_LIMIT_MAX = env_int("HUB_LIST_LIMIT_MAX", 500)
 HUB_SERVE_THREADS = env_int("HUB_SERVE_THREADS", 8)
+# waitress keeps a request body (an answer) up to this size in memory, larger ones in a temporary
+# file: a batch of small packages (a listed page) is not written to disk and read back.
+HUB_SERVE_INBUF_BYTES = env_int("HUB_SERVE_INBUF_MB", 16) * 2**20
+HUB_SERVE_OUTBUF_BYTES = env_int("HUB_SERVE_OUTBUF_MB", 32) * 2**20
 # Batch verbs (messages/batch/, statuses/batch/, …/ack/) and inline listings (docs/hub.md).
 HUB_BATCH_MAX_ITEMS = env_int("HUB_BATCH_MAX_ITEMS", 100)
 HUB_INLINE_MAX_BYTES = env_int("HUB_INLINE_MAX_BYTES", 1024 * 1024)

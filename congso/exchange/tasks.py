@@ -7,9 +7,12 @@ Workers: `celery -A config worker -B` (see docs/exchange.md); the beat runs `exc
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
+
+logger = logging.getLogger("congso.exchange")
 
 
 @shared_task(name="exchange.tasks.outbox_send", acks_late=True)
@@ -52,7 +55,10 @@ def exchange_poll() -> dict[str, Any]:
 
     result = exchange_poll_all()
     if result.lingered:  # long polling: the next poll waits at the hub as soon as this one ends
-        exchange_poll.apply_async()
+        try:
+            exchange_poll.apply_async()
+        except Exception:  # the broker is away: the beat's next tick starts the next poll
+            logger.warning("exchange: the next poll could not be queued", exc_info=True)
     return {
         "packages": dict(result.packages),
         "statuses": dict(result.statuses),

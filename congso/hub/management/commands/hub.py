@@ -77,6 +77,10 @@ class Command(BaseCommand):
             # waitress itself refuses (plain 413, connection closed) far bigger bodies; up to
             # this margin the hub answers 413 `hub_too_large` in JSON.
             max_request_body_size=int(getattr(settings, "HUB_MAX_PACKAGE_BYTES", 0)) + 65536,
+            # A request body or an answer larger than these is spooled to a temporary file by
+            # waitress; below them it stays in memory (a batch of small packages, a listed page).
+            inbuf_overflow=int(getattr(settings, "HUB_SERVE_INBUF_BYTES", 16 * 2**20)),
+            outbuf_overflow=int(getattr(settings, "HUB_SERVE_OUTBUF_BYTES", 32 * 2**20)),
             ident="congso-hub",
         )
 
