@@ -1,4 +1,4 @@
-"""Worker and hub processes freeze what is alive after start-up (ADR 0022)."""
+"""Worker processes freeze what is alive after start-up (ADR 0022; the hub: congso/hub/tests)."""
 
 from __future__ import annotations
 
@@ -38,11 +38,3 @@ def test_a_pool_process_imports_its_tasks_modules_then_freezes(unfrozen: None) -
 
 class _Node:
     me: object = None
-
-
-def test_the_hub_process_freezes_after_loading_its_urls(unfrozen: None, settings) -> None:
-    from congso.hub.management.commands.hub import _long_lived_objects_frozen as hub_frozen
-
-    settings.ROOT_URLCONF = "config.hub_urls"
-    hub_frozen()
-    assert gc.get_freeze_count() > 10_000
