@@ -80,6 +80,9 @@ class KnownText:
 
     sha256: str
     text: str
+    # PDFium's page count of these bytes when it opened them as a plain, unencrypted PDF with
+    # at least one page: `stored_file_put` then needs no second reader to inspect them
+    page_count: int | None = None
 
 
 def max_upload_bytes() -> int:
@@ -159,8 +162,10 @@ def _spool(stream: BinaryIO, limit: int) -> tuple[Path, str, int]:
     return Path(tmp_name), digest.hexdigest(), size
 
 
-def _inspect(path: Path, media_type: str) -> Inspection:
+def _inspect(path: Path, media_type: str, known: KnownText | None = None) -> Inspection:
     if media_type == PDF:
+        if known is not None and known.page_count:  # PDFium read it whole: plain, has pages
+            return Inspection(page_count=known.page_count, text="")
         return _inspect_pdf(path)
     if media_type == DOCX:
         return _inspect_docx(path)
@@ -224,23 +229,27 @@ def pdf_text(source: Path | bytes) -> str:
     CMaps in Python; PDFium ~3 ms. Line breaks come out as LF (PDFium writes CR LF); NUL
     is dropped (a PostgreSQL text cannot hold it). From a path, PDFium reads the file itself,
     in pieces."""
-    text = _pdfium_text(source, max_pages=None)
-    assert text is not None
-    return text
+    read = _pdfium_text(source, max_pages=None)
+    assert read is not None
+    return read[0]
 
 
-def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> str | None:
-    """`pdf_text`; None, without reading any page, for a PDF of more than `max_pages` pages."""
+def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> tuple[str, int | None] | None:
+    """`pdf_text` and the page count as `KnownText.page_count` wants it (None for an encrypted
+    or page-less PDF); None, without reading any page, for a PDF of more than `max_pages`."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     parts: list[str] = []
     length = 0
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(source)
         try:
-            if max_pages is not None and len(document) > max_pages:
+            pages = len(document)
+            if max_pages is not None and pages > max_pages:
                 return None
-            for index in range(len(document)):
+            plain = pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) == -1
+            for index in range(pages):
                 if length >= MAX_TEXT_CHARS:
                     break
                 text = _pdfium_page_text(document, index)
@@ -248,7 +257,7 @@ def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> str | None:
                 length += len(text)
         finally:
             document.close()
-    return "\n".join(parts)[:MAX_TEXT_CHARS]
+    return "\n".join(parts)[:MAX_TEXT_CHARS], (pages if plain and pages > 0 else None)
 
 
 def _pdfium_page_text(document: Any, index: int) -> str:
@@ -283,7 +292,9 @@ def pdf_text_known(path: Path) -> KnownText | None:
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        return KnownText(sha256=sha256, text=pdf_text(data))
+        read = _pdfium_text(data, max_pages=None)
+        assert read is not None
+        return KnownText(sha256=sha256, text=read[0], page_count=read[1])
     except _pdf_text_errors() as exc:
         _text_failure_log(None, sha256, exc)
         return KnownText(sha256=sha256, text="")
@@ -301,11 +312,11 @@ def pdf_text_now(data: bytes) -> KnownText | None:
         return None
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        text = _pdfium_text(data, max_pages=TEXT_NOW_MAX_PAGES)
+        read = _pdfium_text(data, max_pages=TEXT_NOW_MAX_PAGES)
     except Exception as exc:  # any error: extracting never fails the caller (the task retries)
         _text_failure_log(None, sha256, exc)
         return None
-    return None if text is None else KnownText(sha256=sha256, text=text)
+    return None if read is None else KnownText(sha256=sha256, text=read[0], page_count=read[1])
 
 
 def _inspect_docx(path: Path) -> Inspection:
@@ -343,41 +354,37 @@ def stored_file_put(
     A PDF's text follows after commit (`stored_files_text_schedule`); so does the text of an
     existing PDF row whose text is still missing (its earlier extraction may have failed).
     `text` (trusted internal callers only, `pdf_text_known`): the text of these very bytes,
-    extracted already — a new PDF row is stored with it and no task follows; a text of other
-    bytes (its hash differs) is ignored."""
+    extracted already — a new PDF row is stored with it and no task follows, and the page
+    count PDFium read with it spares the inspection; a text of other bytes (its hash differs)
+    is ignored. The bytes are inspected (and refused) before the row is written; the row is
+    inserted unless one with the same hash exists (one statement, `_row_insert`)."""
     tmp, sha256, size = _spool(stream, max_upload_bytes() if limit is None else limit)
     try:
         with tmp.open("rb") as handle:
             head = handle.read(16)
         media_type = sniff_media_type(head, tmp)
-        existing = StoredFile.objects.filter(sha256=sha256).first()
-        if existing is not None:
-            tmp.unlink(missing_ok=True)
-            if _text_pending(existing):
-                stored_files_text_schedule([existing.pk])
-            return existing
-        inspection = _inspect(tmp, media_type)
+        known = _known_text(text, sha256, media_type)
+        inspection = _inspect(tmp, media_type, known)
         _publish(tmp, sha256)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    known = _known_text(text, sha256, media_type)
-    stored = _row_insert(
+    stored, inserted = _row_insert(
         StoredFile(
             sha256=sha256,
             size=size,
             media_type=media_type,
             page_count=inspection.page_count,
-            text_content=inspection.text if known is None else known,
+            text_content=inspection.text if known is None else known.text,
             created_at=timezone.now(),
         )
     )
-    if known is None and _text_pending(stored):
+    if (known is None or not inserted) and _text_pending(stored):
         stored_files_text_schedule([stored.pk])
     return stored
 
 
-def _known_text(text: KnownText | None, sha256: str, media_type: str) -> str | None:
+def _known_text(text: KnownText | None, sha256: str, media_type: str) -> KnownText | None:
     if text is None or media_type != PDF:
         return None
     if text.sha256 != sha256:
@@ -387,14 +394,15 @@ def _known_text(text: KnownText | None, sha256: str, media_type: str) -> str | N
             text.sha256[:12],
         )
         return None
-    return text.text
+    return text
 
 
-def _row_insert(row: StoredFile) -> StoredFile:
-    """Insert the row, or read back the one another transaction stored with the same hash.
+def _row_insert(row: StoredFile) -> tuple[StoredFile, bool]:
+    """Insert the row, or read back the one stored before (or by another transaction at the
+    same moment) with the same hash; whether this call inserted it.
 
-    `INSERT … ON CONFLICT (sha256) DO NOTHING RETURNING id` (PostgreSQL, SQLite ≥ 3.35): a lost
-    race is no error, so no savepoint is needed around the insert (two statements fewer a file)."""
+    `INSERT … ON CONFLICT (sha256) DO NOTHING RETURNING id` (PostgreSQL, SQLite ≥ 3.35): an
+    existing row or a lost race is no error, so no savepoint is needed around the insert."""
     fields = [model_field(StoredFile, name) for name in _INSERTED]
     sql = (
         f"INSERT INTO {quoted_table(StoredFile)} "  # noqa: S608 - names from the model
@@ -408,11 +416,11 @@ def _row_insert(row: StoredFile) -> StoredFile:
         cursor.execute(sql, params)
         inserted = cursor.fetchone()
     if inserted is None:
-        return StoredFile.objects.get(sha256=row.sha256)
+        return StoredFile.objects.get(sha256=row.sha256), False
     row.pk = inserted[0]
     row._state.adding = False
     row._state.db = connection.alias
-    return row
+    return row, True
 
 
 def model_field(model: type[Model], name: str) -> Field[Any, Any]:

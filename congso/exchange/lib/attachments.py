@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
+from congso.exchange.lib import b64
 from congso.exchange.lib import config as C
 from congso.exchange.lib import errors as E
 from congso.exchange.lib.errors import EdxmlError
@@ -21,7 +22,10 @@ from congso.exchange.lib.header_reader import _find, _text
 from congso.exchange.lib.model import Attachment
 from congso.exchange.lib.xmlstream import Node
 
-_WS = str.maketrans("", "", " \t\r\n")
+_NOT_BASE64 = (
+    "Nội dung tệp đính kèm (AttachmentEncoded/Attachment/ContentTransferEncoded) "
+    "không phải base64 hợp lệ."
+)
 
 
 # -- attachments ----------------------------------------------------------------------------
@@ -37,7 +41,7 @@ class _Base64ToFile:
         self.contents: list[bytes | None] = []  # decoded in memory (`whole`) instead of a file
         self.sizes: list[int] = []
         self._fh: IO[bytes] | None = None
-        self._pending = ""
+        self._pending = b""
         self._size = 0
 
     def whole(self, node: Node, text: str) -> None:
@@ -45,16 +49,15 @@ class _Base64ToFile:
         memory): decoded in memory, no file. Raises EdxmlError where the three calls would
         (the in-memory reader then reads the package again, streaming)."""
         self.raw_files.append(None)
-        compact = (
-            text.translate(_WS)
-            if " " in text or "\n" in text or "\r" in text or "\t" in text
-            else text
-        )
+        try:
+            compact = b64.without_whitespace(text)
+        except UnicodeEncodeError:
+            raise EdxmlError(E.MALFORMED, "ContentTransferEncoded: base64") from None
         if len(compact) % 4:
             raise EdxmlError(E.MALFORMED, "ContentTransferEncoded: base64 length")
         try:
-            decoded = binascii.a2b_base64(compact.encode("ascii"), strict_mode=True)
-        except (binascii.Error, UnicodeEncodeError, ValueError):
+            decoded = b64.decode_strict(compact)
+        except (binascii.Error, ValueError):
             raise EdxmlError(E.MALFORMED, "ContentTransferEncoded: base64") from None
         if len(decoded) > self.limits.max_attachment_bytes:
             raise EdxmlError(E.ATTACHMENT_TOO_LARGE, "ContentTransferEncoded: size")
@@ -62,7 +65,7 @@ class _Base64ToFile:
         self.sizes.append(len(decoded))
 
     def begin(self, node: Node) -> None:
-        self._pending = ""
+        self._pending = b""
         self._size = 0
         self.contents.append(None)
         if self.directory is not None:
@@ -73,21 +76,20 @@ class _Base64ToFile:
             self.raw_files.append(None)
 
     def data(self, chunk: str) -> None:
-        text = self._pending + chunk.translate(_WS)
+        try:
+            text = self._pending + b64.without_whitespace(chunk)
+        except UnicodeEncodeError:
+            raise EdxmlError(E.MALFORMED, _NOT_BASE64) from None
         usable = len(text) - len(text) % 4
         self._pending = text[usable:]
         if usable:
             self._write(text[:usable])
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: bytes) -> None:
         try:
-            decoded = binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
-        except (binascii.Error, UnicodeEncodeError, ValueError):
-            raise EdxmlError(
-                E.MALFORMED,
-                "Nội dung tệp đính kèm (AttachmentEncoded/Attachment/ContentTransferEncoded) "
-                "không phải base64 hợp lệ.",
-            ) from None
+            decoded = b64.decode_strict(text)
+        except (binascii.Error, ValueError):
+            raise EdxmlError(E.MALFORMED, _NOT_BASE64) from None
         self._size += len(decoded)
         if self._size > self.limits.max_attachment_bytes:
             raise EdxmlError(

@@ -8,7 +8,6 @@ holding the files in memory. With a signer, the digest pass runs first, then the
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import io
 import mimetypes
@@ -24,6 +23,7 @@ from typing import IO, Any, overload
 
 from lxml import etree
 
+from congso.exchange.lib import b64
 from congso.exchange.lib import config as C
 from congso.exchange.lib import errors as E
 from congso.exchange.lib.checks import package_problems, status_problems
@@ -208,7 +208,7 @@ def _prepare_attachments(
                 zf.write(att.path, arcname=att.name)
             if isinstance(target, io.BytesIO):
                 item = _Encoded(att, None, "application/zip", marker)
-                item.encoded = base64.b64encode(target.getbuffer())
+                item.encoded = b64.encode(target.getbuffer())
             else:
                 item = _Encoded(att, target, "application/zip", marker)
         else:
@@ -217,7 +217,7 @@ def _prepare_attachments(
             )  # a .zip travels as itself: zipping it again would be undone on receipt
             item = _Encoded(att, Path(att.path), content_type, marker)
             if small:
-                item.encoded = base64.b64encode(Path(att.path).read_bytes())
+                item.encoded = b64.encode(Path(att.path).read_bytes())
         encoded.append(item)
     return encoded
 
@@ -254,7 +254,7 @@ def _body_and_attachments(
 def _stream_base64(path: Path, write: Callable[[bytes], Any]) -> None:
     with open(path, "rb") as fh:
         while chunk := fh.read(_B64_CHUNK):
-            write(base64.b64encode(chunk))
+            write(b64.encode(chunk))
 
 
 def _emit(canonical: bytes, items: list[_Encoded], write: Callable[[bytes], Any]) -> None:

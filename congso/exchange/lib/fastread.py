@@ -57,9 +57,12 @@ SMALL_PACKAGE_BYTES = 2 * 1024 * 1024
 MAX_FAST_ELEMENTS = 40_000
 CACHED_PACKAGE_BYTES = 1024 * 1024
 # The per-thread cache of walked packages (`walked`): a batch of the hub (HUB_BATCH_MAX_ITEMS,
-# 100 by default) of packages of some tens of KB fits.
+# 100 by default) fits when its body fits the hub's in-memory request buffer (HUB_SERVE_INBUF_MB,
+# 16): 50 signed packages of ~260 KB (a signed PDF each) are 13 MB, and with 4 MB kept the first
+# 35 were walked twice (envelope, then the check). Entries leave once checked, so what stays is
+# a batch's worth while it is accepted.
 KEPT_PACKAGES = 128
-KEPT_BYTES = 4 * 1024 * 1024
+KEPT_BYTES = 16 * 1024 * 1024
 
 _PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _VERSION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s+version\s*=\s*[\"']1\.0[\"']")

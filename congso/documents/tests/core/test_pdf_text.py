@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from reportlab.pdfgen import canvas
 
+from congso.documents.errors import FileRejected
+from congso.documents.models import StoredFile
 from congso.documents.services import files as files_services
 from congso.documents.services import rendering
 from congso.documents.services.files import (
@@ -114,8 +116,11 @@ def test_a_known_text_is_tied_to_the_bytes_it_was_extracted_from(
     with caplog.at_level(logging.WARNING, logger="congso.documents.services.files"):
         known, broken = pdf_text_known(good), pdf_text_known(damaged)
     # then each carries the hash of its bytes; the damaged one an empty text, logged
-    assert known == KnownText(sha256=hashlib.sha256(rendered).hexdigest(), text=pdf_text(rendered))
+    assert known == KnownText(
+        sha256=hashlib.sha256(rendered).hexdigest(), text=pdf_text(rendered), page_count=1
+    )
     assert broken is not None
+    assert broken.page_count is None
     assert broken.text == ""
     assert broken.sha256 == hashlib.sha256(damaged.read_bytes()).hexdigest()
     assert any("not extracted" in record.getMessage() for record in caplog.records)
@@ -147,6 +152,53 @@ def test_a_pdf_stored_with_its_known_text_needs_no_text_task(
     assert stored.text_content == known.text
     assert "Nguyễn Thị Ngọc Ánh" in stored.text_content
     assert callbacks == []
+
+
+@pytest.mark.django_db
+def test_the_page_count_read_with_the_text_is_stored_without_a_second_reader(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    # given a three-page PDF whose text (and page count) PDFium read before storing
+    path = tmp_path / "ba-trang.pdf"
+    path.write_bytes(_pages("Mot", "Hai", "Ba"))
+    known = pdf_text_known(path)
+    assert known is not None
+    assert known.page_count == 3
+    # when it is stored with that text (pypdf would fail the test if it were asked)
+    monkeypatch.setattr(files_services, "_inspect_pdf", _no_second_reader)
+    stored = stored_file_put_bytes(data=path.read_bytes(), text=known)
+    # then the row has PDFium's page count
+    stored.refresh_from_db()
+    assert stored.page_count == 3
+
+
+def _no_second_reader(path: Path) -> Any:
+    raise AssertionError("the page count was known already")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_password", ["", "matkhau"])
+def test_an_encrypted_pdf_is_refused_even_with_a_known_text(
+    tmp_path: Path, user_password: str
+) -> None:
+    # given an encrypted PDF (PDFium opens one whose user password is empty) and its known text
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pages("Mat"))))
+    writer.encrypt(user_password, "chu-so-huu")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path = tmp_path / "ma-hoa.pdf"
+    path.write_bytes(buffer.getvalue())
+    known = pdf_text_known(path)
+    assert known is not None
+    assert known.page_count is None
+    # when it is stored with that text
+    with pytest.raises(FileRejected) as caught:
+        stored_file_put_bytes(data=path.read_bytes(), text=known)
+    # then it is refused as encrypted, as without the text, and nothing is stored
+    assert caught.value.code == "encrypted_pdf"
+    assert not StoredFile.objects.exists()
 
 
 @pytest.mark.django_db
@@ -208,7 +260,7 @@ def test_a_failed_extraction_now_never_fails_the_caller_and_the_text_follows_the
     calls: list[int | None] = []
     original = files_services._pdfium_text
 
-    def failing_once(source: Any, *, max_pages: int | None) -> str | None:
+    def failing_once(source: Any, *, max_pages: int | None) -> tuple[str, int | None] | None:
         calls.append(max_pages)
         if len(calls) == 1:
             raise RuntimeError("pdfium crashed")
