@@ -49,17 +49,25 @@ def read_array(stream: Any, container_ref: Any, in_content_stream: Any = None) -
 
 
 def _numbers(body: bytes, container_ref: Any) -> Any:
+    """The array of `body`'s numbers (None when a token is not one): what
+    `NumberObject(text)` makes — an int subclass of `int(text)` — made without its Python-level
+    `__new__` (`int()` of the ASCII bytes, the same value)."""
     array = generic.ArrayObject()
+    append = array.append
+    new_int = int.__new__
+    number_type, float_type = generic.NumberObject, generic.FloatObject
     for token in _SPLIT.split(body):
         if not token:
             continue
         try:
-            text = token.decode("ascii")
-            number = generic.FloatObject(text) if b"." in token else generic.NumberObject(text)
+            if b"." in token:
+                number = float_type(token.decode("ascii"))
+            else:
+                number = new_int(number_type, int(token))
         except (ValueError, ArithmeticError):  # e.g. "1-2", "+": pyHanko's reader decides
             return None
         number.container_ref = container_ref
-        array.append(number)
+        append(number)
     return array
 
 
