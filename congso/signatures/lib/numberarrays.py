@@ -59,6 +59,7 @@ def _numbers(body: bytes, container_ref: Any) -> Any:
     for token in _SPLIT.split(body):
         if not token:
             continue
+        number: Any
         try:
             if b"." in token:
                 number = float_type(token.decode("ascii"))
