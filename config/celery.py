@@ -54,10 +54,10 @@ def _long_lived_objects_frozen(**_: Any) -> None:
     """In each pool process, once: import what the tasks use, then move every object alive now
     out of the collector's generations (`gc.freeze`), so full collections walk only what tasks
     allocate. Nothing is leaked: frozen objects were alive for the process's life anyway."""
-    import gc
     import importlib
+
+    from congso.core.gcfreeze import long_lived_objects_frozen
 
     for name in WORKER_PRELOAD:
         importlib.import_module(name)
-    gc.collect()
-    gc.freeze()
+    long_lived_objects_frozen()

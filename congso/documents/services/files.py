@@ -40,7 +40,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -231,12 +231,17 @@ def pdf_text(source: Path | bytes) -> str:
     in pieces."""
     read = _pdfium_text(source, max_pages=None)
     assert read is not None
-    return read[0]
+    return read.text
 
 
-def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> tuple[str, int | None] | None:
-    """`pdf_text` and the page count as `KnownText.page_count` wants it (None for an encrypted
-    or page-less PDF); None, without reading any page, for a PDF of more than `max_pages`."""
+class _PdfiumRead(NamedTuple):
+    text: str
+    page_count: int | None  # as `KnownText.page_count` wants it: None if encrypted or page-less
+
+
+def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> _PdfiumRead | None:
+    """`pdf_text` and the page count; None, without reading any page, for a PDF of more than
+    `max_pages` pages."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -257,7 +262,7 @@ def _pdfium_text(source: Path | bytes, *, max_pages: int | None) -> tuple[str, i
                 length += len(text)
         finally:
             document.close()
-    return "\n".join(parts)[:MAX_TEXT_CHARS], (pages if plain and pages > 0 else None)
+    return _PdfiumRead("\n".join(parts)[:MAX_TEXT_CHARS], pages if plain and pages > 0 else None)
 
 
 def _pdfium_page_text(document: Any, index: int) -> str:
@@ -294,7 +299,7 @@ def pdf_text_known(path: Path) -> KnownText | None:
     try:
         read = _pdfium_text(data, max_pages=None)
         assert read is not None
-        return KnownText(sha256=sha256, text=read[0], page_count=read[1])
+        return KnownText(sha256=sha256, text=read.text, page_count=read.page_count)
     except _pdf_text_errors() as exc:
         _text_failure_log(None, sha256, exc)
         return KnownText(sha256=sha256, text="")
@@ -316,7 +321,9 @@ def pdf_text_now(data: bytes) -> KnownText | None:
     except Exception as exc:  # any error: extracting never fails the caller (the task retries)
         _text_failure_log(None, sha256, exc)
         return None
-    return None if read is None else KnownText(sha256=sha256, text=read[0], page_count=read[1])
+    if read is None:
+        return None
+    return KnownText(sha256=sha256, text=read.text, page_count=read.page_count)
 
 
 def _inspect_docx(path: Path) -> Inspection:

@@ -260,7 +260,7 @@ def test_a_failed_extraction_now_never_fails_the_caller_and_the_text_follows_the
     calls: list[int | None] = []
     original = files_services._pdfium_text
 
-    def failing_once(source: Any, *, max_pages: int | None) -> tuple[str, int | None] | None:
+    def failing_once(source: Any, *, max_pages: int | None) -> Any:
         calls.append(max_pages)
         if len(calls) == 1:
             raise RuntimeError("pdfium crashed")

@@ -140,10 +140,9 @@ def _long_lived_objects_frozen() -> None:
     every object alive now out of the garbage collector's generations (`gc.freeze`, as the
     platform's workers do in config/celery.py): full collections walk only what requests
     allocate, not Django's and the codec's tables again and again."""
-    import gc
-
     from django.urls import get_resolver
 
+    from congso.core.gcfreeze import long_lived_objects_frozen
+
     get_resolver().url_patterns  # noqa: B018 (imports every view module)
-    gc.collect()
-    gc.freeze()
+    long_lived_objects_frozen()
