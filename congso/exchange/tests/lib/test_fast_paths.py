@@ -512,3 +512,80 @@ def test_the_signer_writes_what_the_python_canonicalizer_signed(kontum, pdf, sig
         assert data == build(python_signer)
         assert _in_memory(data) == _streaming(data)
         assert _streaming(data)[1].valid
+
+
+def _canonical_sizes(monkeypatch) -> list[int]:
+    """The sizes of the canonical forms libxml2 writes for whole packages from here on."""
+    sizes: list[int] = []
+    real = fastread._c14n
+
+    def spy(tree, plan):
+        canonical = real(tree, plan)
+        sizes.append(len(canonical))
+        return canonical
+
+    monkeypatch.setattr(fastread, "_c14n", spy)
+    return sizes
+
+
+def test_long_attachment_texts_are_digested_beside_the_canonical_form(kontum, pdf, monkeypatch):
+    # given a signed package whose attachment's base64 is longer than LONG_TEXT_CHARS
+    data = build_package(sample_package((pdf,)), signer=kontum.signer())
+    sizes = _canonical_sizes(monkeypatch)
+    # when it is read in memory
+    in_memory = _in_memory(data)
+    # then libxml2 canonicalized the document without the text, and the check is the
+    # streaming reader's (valid)
+    assert len(sizes) == 1
+    assert sizes[0] < len(data) - len(pdf.path.read_bytes())
+    assert in_memory == _streaming(data)
+    assert in_memory[1].valid
+
+
+def test_a_changed_character_of_a_long_attachment_text_fails_both_ways(kontum, pdf):
+    data = build_package(sample_package((pdf,)), signer=kontum.signer())
+    start = data.index(b"<edXML:ContentTransferEncoded")
+    end = data.index(b"</edXML:ContentTransferEncoded")
+    for at in (data.index(b">", start) + 1, (start + end) // 2, end - 1):
+        flipped = b"A" if data[at : at + 1] != b"A" else b"B"
+        tampered = data[:at] + flipped + data[at + 1 :]
+        assert _in_memory(tampered) == _streaming(tampered)
+        assert not _in_memory(tampered)[1].valid
+
+
+def test_a_text_that_holds_the_marker_token_falls_back_to_the_whole_canonical_form(
+    kontum, pdf, monkeypatch
+):
+    # given a package whose subject holds what the marker token will be
+    token = bytes(range(12))
+    monkeypatch.setattr(fastread.os, "urandom", lambda n: token[:n])
+    subject = "V/v triển khai liên thông văn bản điện tử & <thử nghiệm>"
+    package = sample_package((pdf,), subject=subject + " " + token.hex() + "000000")
+    data = build_package(package, signer=kontum.signer())
+    sizes = _canonical_sizes(monkeypatch)
+    # when it is read in memory
+    in_memory = _in_memory(data)
+    # then the token was seen twice, the whole document canonicalized, and the check is valid
+    assert len(sizes) == 2
+    assert sizes[1] > len(pdf.path.read_bytes())
+    assert in_memory == _streaming(data)
+    assert in_memory[1].valid
+
+
+def test_an_attachment_text_with_a_carriage_return_is_canonicalized_by_libxml2(
+    kontum, pdf, monkeypatch
+):
+    # given a signed package whose base64 text carries a character reference for CR (C14N
+    # writes it as &#xD;), re-signed as it is
+    data = build_package(sample_package((pdf,)), signer=kontum.signer())
+    start = data.index(b">", data.index(b"<edXML:ContentTransferEncoded")) + 1
+    changed = data[:start] + b"&#13;" + data[start:]
+    sizes = _canonical_sizes(monkeypatch)
+    # when it is read both ways
+    in_memory = _in_memory(changed)
+    # then the text stayed in libxml2's canonical form and both readers agree (the digest no
+    # longer matches: the text changed)
+    assert sizes
+    assert sizes[0] > len(pdf.path.read_bytes())
+    assert in_memory == _streaming(changed)
+    assert not in_memory[1].valid
