@@ -1,4 +1,7 @@
-"""Package bytes on disk: streamed to a temporary file, then kept by SHA-256 (never rewritten)."""
+"""Package bytes on disk: streamed to a temporary file, then kept by SHA-256 (never rewritten).
+
+A small package's bytes are also kept in memory while its request is handled (`Upload.data`),
+so the codec reads them without opening the file again (envelope, then the whole package)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,11 @@ from congso.hub import conf
 from congso.hub.errors import HubBatchInvalid, HubTooLarge
 
 CHUNK_SIZE = 1024 * 1024
+# A package up to this size is also kept in memory for its reading (the codec's in-memory
+# reader takes at most 2 MB: exchange/lib/fastread.py), and a request keeps at most
+# `REQUEST_MEMORY_BYTES` of them (the hub's waitress already holds bodies up to 16 MB).
+MEMORY_PACKAGE_BYTES = 2 * 1024 * 1024
+REQUEST_MEMORY_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,12 @@ class Upload:
     path: Path
     sha256: str
     size: int
+    data: bytes | None = None  # the same bytes as `path`, for a small package
+
+    @property
+    def source(self) -> bytes | Path:
+        """What the codec reads: the bytes when in memory, else the file."""
+        return self.data if self.data is not None else self.path
 
     def discard(self) -> None:
         """Remove the temporary file if the package was not kept (no-op once stored)."""
@@ -49,10 +63,12 @@ def _tmp_dir() -> Path:
 class _TempPackage:
     """A temporary file under the store's tmp/ directory, hashed and sized while written."""
 
-    def __init__(self, limit: int, tmp_dir: Path | None = None) -> None:
+    def __init__(self, limit: int, tmp_dir: Path | None = None, *, keep: int = 0) -> None:
         if tmp_dir is None:
             tmp_dir = _tmp_dir()
         self._limit = limit
+        self._keep = keep  # the bytes are also kept in memory while within this size
+        self._chunks: list[bytes] | None = [] if keep > 0 else None
         self._digest = hashlib.sha256()
         fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="in-")
         self._handle = os.fdopen(fd, "wb")  # closed in finish/abort
@@ -65,10 +81,16 @@ class _TempPackage:
             raise _too_large(self._limit)
         self._digest.update(chunk)
         self._handle.write(chunk)
+        if self._chunks is not None:
+            if self.size > self._keep:
+                self._chunks = None
+            else:
+                self._chunks.append(bytes(chunk))
 
     def finish(self) -> Upload:
         self._handle.close()
-        return Upload(path=self.path, sha256=self._digest.hexdigest(), size=self.size)
+        data = None if self._chunks is None else b"".join(self._chunks)
+        return Upload(path=self.path, sha256=self._digest.hexdigest(), size=self.size, data=data)
 
     def abort(self) -> None:
         self._handle.close()
@@ -84,7 +106,7 @@ def upload_receive(read: Callable[[int], bytes], *, declared_length: int | None)
     limit = conf.max_package_bytes()
     if declared_length is not None and declared_length > limit:
         raise _too_large(limit)
-    package = _TempPackage(limit)
+    package = _TempPackage(limit, keep=MEMORY_PACKAGE_BYTES)
     try:
         while chunk := read(CHUNK_SIZE):
             package.write(chunk)
@@ -119,6 +141,7 @@ class _PackageParts(FileUploadHandler):
         self.current: _TempPackage | None = None
         self._count = 0
         self._tmp_dir: Path | None = None  # made once per request, on the first part
+        self._memory_left = REQUEST_MEMORY_BYTES
 
     def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
         if field_name != self.field:
@@ -132,7 +155,8 @@ class _PackageParts(FileUploadHandler):
             raise _too_many(self.max_items)
         if self._tmp_dir is None:
             self._tmp_dir = _tmp_dir()
-        self.current = _TempPackage(self.limit, self._tmp_dir)
+        keep = min(MEMORY_PACKAGE_BYTES, self._memory_left)
+        self.current = _TempPackage(self.limit, self._tmp_dir, keep=keep)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         assert self.current is not None
@@ -142,6 +166,8 @@ class _PackageParts(FileUploadHandler):
         assert self.current is not None
         upload = self.current.finish()
         self.current = None
+        if upload.data is not None:
+            self._memory_left -= upload.size
         self.uploads.append(upload)
         return _ReceivedPart(upload)
 

@@ -43,11 +43,11 @@ def codec_refusal(exc: Any) -> HubUnprocessable:
     return HubUnprocessable(exc.message_vi, code=exc.code, details={"problems": problems})
 
 
-def envelope_read(path: Path) -> Any:
+def envelope_read(source: bytes | Path) -> Any:
     from congso.exchange.lib import EdxmlError, read_envelope
 
     try:
-        return read_envelope(path)
+        return read_envelope(source)
     except EdxmlError as exc:
         raise codec_refusal(exc) from exc
 

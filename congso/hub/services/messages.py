@@ -52,7 +52,7 @@ def message_accept(*, sender: Member, upload: Upload) -> Accepted:
 
 def message_read(sender: Member, upload: Upload) -> Read:
     try:
-        envelope = envelope_read(upload.path)
+        envelope = envelope_read(upload.source)
         if envelope.kind != MessageKind.EDOC:
             raise HubUnprocessable(
                 "Gói tin trạng thái phải gửi tới statuses/, không phải messages/.",
@@ -89,7 +89,7 @@ def message_check(sender: Member, read: Read, lookups: Lookups) -> Accepted | Pe
             upload.discard()
             return repeat
         recipients = _recipients_of(envelope, lookups)
-        _check_whole_package(upload.path, sender)
+        _check_whole_package(upload.source, sender)
     except (HubUnprocessable, HubSenderMismatch) as exc:
         refused_log(sender, exc.code)
         raise
@@ -126,7 +126,7 @@ def message_check(sender: Member, read: Read, lookups: Lookups) -> Accepted | Pe
     )
 
 
-def _check_whole_package(path: Path, sender: Member) -> None:
+def _check_whole_package(source: bytes | Path, sender: Member) -> None:
     """Full validation and the XML signature (HUB_VALIDATE_PACKAGES, HUB_REQUIRE_XML_SIGNATURE),
     in one streaming pass of the codec when both are on."""
     from congso.exchange.lib import EdxmlError, validate, validate_checked, verify_xml_signature
@@ -136,11 +136,11 @@ def _check_whole_package(path: Path, sender: Member) -> None:
     check = None
     try:
         if must_validate and must_verify:
-            problems, check = validate_checked(path)
+            problems, check = validate_checked(source)
         elif must_validate:
-            problems = validate(path)
+            problems = validate(source)
         elif must_verify:
-            check = verify_xml_signature(path)
+            check = verify_xml_signature(source)
     except EdxmlError as exc:
         raise codec_refusal(exc) from exc
     if problems:

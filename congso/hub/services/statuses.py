@@ -43,7 +43,7 @@ def status_read(sender: Member, upload: Upload) -> Read:
         # one reading (one parse when small) for read_envelope, parse_status and
         # verify_xml_signature, each answering, in this order, as that call alone would
         try:
-            reading = StatusReading(upload.path)
+            reading = StatusReading(upload.source)
             envelope = reading.envelope()
         except EdxmlError as exc:
             raise codec_refusal(exc) from exc

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from congso.audit.models import AuditEntry
+from congso.hub import storage
 from congso.hub.constants import BusinessKind, DeliveryState, HubAuditAction
 from congso.hub.errors import HubTooLarge
 from congso.hub.models import Delivery, Message
@@ -292,3 +293,24 @@ def test_received_list_costs_the_same_for_twenty_packages(
     with django_assert_max_num_queries(6):
         listed = client.get(MESSAGES + "received/", **headers).json()["results"]
     assert len(listed) == 20
+
+
+def test_a_small_upload_is_also_kept_in_memory_and_a_large_one_only_on_disk(
+    settings, tmp_path, monkeypatch
+) -> None:
+    # given a hub store and a memory bound of 1 KB per package
+    settings.HUB_STORE_DIR = str(tmp_path)
+    monkeypatch.setattr(storage, "MEMORY_PACKAGE_BYTES", 1024)
+    small, large = b"<a>" + b"x" * 500 + b"</a>", b"<a>" + b"y" * 5000 + b"</a>"
+    # when each arrives in chunks
+    uploads = []
+    for body in (small, large):
+        chunks = iter([body[i : i + 300] for i in range(0, len(body), 300)])
+        uploads.append(upload_receive(lambda n, c=chunks: next(c, b""), declared_length=None))
+    # then the small one's bytes are in memory and on disk, the large one's only on disk
+    assert uploads[0].data == small
+    assert uploads[0].source == small
+    assert uploads[0].path.read_bytes() == small
+    assert uploads[1].data is None
+    assert uploads[1].source == uploads[1].path
+    assert uploads[1].path.read_bytes() == large
