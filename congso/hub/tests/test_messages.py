@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -306,7 +308,7 @@ def test_a_small_upload_is_also_kept_in_memory_and_a_large_one_only_on_disk(
     uploads = []
     for body in (small, large):
         chunks = iter([body[i : i + 300] for i in range(0, len(body), 300)])
-        uploads.append(upload_receive(lambda n, c=chunks: next(c, b""), declared_length=None))
+        uploads.append(upload_receive(partial(_next_chunk, chunks), declared_length=None))
     # then the small one's bytes are in memory and on disk, the large one's only on disk
     assert uploads[0].data == small
     assert uploads[0].source == small
@@ -314,3 +316,7 @@ def test_a_small_upload_is_also_kept_in_memory_and_a_large_one_only_on_disk(
     assert uploads[1].data is None
     assert uploads[1].source == uploads[1].path
     assert uploads[1].path.read_bytes() == large
+
+
+def _next_chunk(chunks: Iterator[bytes], _size: int) -> bytes:
+    return next(chunks, b"")
