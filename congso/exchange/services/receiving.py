@@ -133,12 +133,16 @@ def _recipient(transport: Transport, envelope: lib.Envelope, known: Agency | Non
 
 
 def envelope_check(
-    transport: Transport, item: ReceivedItem, path: Path, *, agency: Agency | None = None
+    transport: Transport,
+    item: ReceivedItem,
+    source: bytes | Path,
+    *,
+    agency: Agency | None = None,
 ) -> Agency:
     """The recipient agency of a package whose envelope passes (`agency`: the member's agency
     when the caller has it already)."""
     try:
-        envelope = lib.read_envelope(path)
+        envelope = lib.read_envelope(source)
     except lib.EdxmlError as exc:
         raise Refused(exc.code, exc.message_vi) from exc
     return _envelope_facts_check(transport, item, envelope, agency)
@@ -164,7 +168,7 @@ def _envelope_facts_check(
 def package_read(
     transport: Transport,
     item: ReceivedItem,
-    path: Path,
+    source: bytes | Path,
     attachment_dir: Path,
     *,
     agency: Agency | None = None,
@@ -174,9 +178,9 @@ def package_read(
     same order and refused with the same reasons; only a package the parser refuses has its
     envelope read on its own, so an envelope refusal still comes before a parse refusal."""
     try:
-        package, check = lib.parse_package_checked(path, attachment_dir=attachment_dir)
+        package, check = lib.parse_package_checked(source, attachment_dir=attachment_dir)
     except lib.EdxmlError as exc:
-        envelope_check(transport, item, path, agency=agency)
+        envelope_check(transport, item, source, agency=agency)
         raise Refused(exc.code, exc.message_vi) from exc
     header = package.header
     envelope = lib.Envelope(

@@ -138,13 +138,9 @@ def _read_all(
     seen: set[tuple[str, str]] = set()
     member_agency = agency_by_code(transport.member_code) if batch else None
     for index, item in batch:
-        folder = work / str(index)
-        folder.mkdir()
-        path = folder / "package.edxml"
-        path.write_bytes(item.content or b"")
-        try:
+        try:  # the listed bytes go to the codec as they are (only attachments become files)
             agency, package = package_read(
-                transport, item, path, folder / "attachments", agency=member_agency
+                transport, item, item.content or b"", work / str(index), agency=member_agency
             )
         except Refused as refusal:
             package_refuse(transport, item, refusal)
