@@ -294,8 +294,10 @@ EXCHANGE_SPOOL_DIR = env_str("EXCHANGE_SPOOL_DIR", str(VAR_DIR / "exchange" / "s
 # Beat: how often (s) to poll the hub and sweep the outboxes.
 EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 30)
 # Garbage collector thresholds of long-lived processes (workers, the hub) after start-up
-# (congso/core/gcfreeze.py): "gen0,gen1,gen2"; empty = CPython's (700,10,10).
-GC_THRESHOLDS = [int(v) for v in env_list("GC_THRESHOLDS", [])]
+# (congso/core/gcfreeze.py): "gen0,gen1,gen2"; "700,10,10" is CPython's own. A validation
+# spent ~1-1.8 ms per document in collections with CPython's, ~0.9 with these
+# (docs/benchmarks.md, stop 15), for up to ~50,000 objects of garbage waiting (a few MB).
+GC_THRESHOLDS = [int(v) for v in env_list("GC_THRESHOLDS", ["50000", "20", "20"])]
 # Items per page asked of the hub; polls of one member that may run at once (docs/exchange.md).
 EXCHANGE_POLL_BATCH = env_int("EXCHANGE_POLL_BATCH", 100)
 # Largest inline page read from the hub (multipart or JSON), bytes.

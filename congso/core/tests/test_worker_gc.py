@@ -14,9 +14,11 @@ from config.celery import WORKER_PRELOAD, _long_lived_objects_frozen
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_a_pool_process_imports_its_tasks_modules_then_freezes(unfrozen: None) -> None:
@@ -34,6 +36,22 @@ def test_a_pool_process_imports_its_tasks_modules_then_freezes(unfrozen: None) -
     del node
     gc.collect()
     assert gone() is None
+
+
+def test_the_collector_thresholds_come_from_the_settings(unfrozen: None, settings) -> None:
+    # given thresholds set for long-lived processes
+    settings.GC_THRESHOLDS = [12_345, 7, 3]
+    # when a pool process starts
+    _long_lived_objects_frozen()
+    # then the collector uses them
+    assert gc.get_threshold() == (12_345, 7, 3)
+
+
+def test_no_thresholds_leave_cpythons_own(unfrozen: None, settings) -> None:
+    gc.set_threshold(700, 10, 10)
+    settings.GC_THRESHOLDS = []
+    _long_lived_objects_frozen()
+    assert gc.get_threshold() == (700, 10, 10)
 
 
 class _Node:

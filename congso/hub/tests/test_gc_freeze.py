@@ -12,9 +12,11 @@ from congso.hub.management.commands.hub import _long_lived_objects_frozen
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_the_hub_process_freezes_after_loading_its_urls(unfrozen: None, settings) -> None:
