@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,8 +304,20 @@ def document_sign_appendix(
     )
 
 
-def _report_for(data: bytes, file_name: str, *, etsi: bool) -> ValidationReport:
+def _report_for(data: bytes | Path, file_name: str, *, etsi: bool) -> ValidationReport:
     return validate_pdf(data, config=conf.validation_config(etsi_report=etsi), file_name=file_name)
+
+
+# A file to check up to this size is read into memory (pyHanko parses bytes faster than a file);
+# a larger one is validated, and copied for its report, from disk in pieces.
+CHECK_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+def check_source(path: Path) -> bytes | Path:
+    """What a check of the file at `path` reads: its bytes when small, else the path."""
+    if path.stat().st_size <= CHECK_IN_MEMORY_BYTES:
+        return path.read_bytes()
+    return path
 
 
 def _etsi_xml(report: ValidationReport) -> str:
@@ -351,7 +363,7 @@ def _record_save(actor: User | None, record: ValidationRecord) -> ValidationReco
 def _record_for(
     *,
     actor: User | None,
-    data: bytes,
+    data: bytes | Path,
     file_name: str,
     document_ref: str,
     report: ValidationReport,
@@ -371,7 +383,12 @@ def _record_for(
         document_ref=document_ref,
         validated_at=report.validated_at,
     )
-    record.file.save(f"{report.file_sha256}.pdf", ContentFile(data), save=False)
+    name = f"{report.file_sha256}.pdf"
+    if isinstance(data, Path):
+        with data.open("rb") as handle:
+            record.file.save(name, File(handle), save=False)
+    else:
+        record.file.save(name, ContentFile(data), save=False)
     record.full_clean()
     return record
 
@@ -401,7 +418,7 @@ class SignatureCheck:
 def file_signatures_check(
     *,
     actor: User | None,
-    data: bytes,
+    data: bytes | Path,
     file_name: str,
     document_ref: str = "",
     private: bool = False,
@@ -423,17 +440,18 @@ def file_signatures_check(
 
 @dataclass(frozen=True)
 class FileToCheck:
-    """One file for `file_signatures_check_many`: `read` gives its bytes when its turn comes
-    (so a part's files are not all held in memory at once)."""
+    """One file for `file_signatures_check_many`: `read` gives its bytes (or, for a large file,
+    its path: `check_source`) when its turn comes (so a part's files are not all held in
+    memory at once)."""
 
-    read: Callable[[], bytes]
+    read: Callable[[], bytes | Path]
     file_name: str
 
 
 def _check_or_record(
     *,
     actor: User | None,
-    data: bytes,
+    data: bytes | Path,
     file_name: str,
     document_ref: str,
     private: bool,

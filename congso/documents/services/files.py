@@ -47,6 +47,7 @@ from django.db import connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from congso.core.streams import stream_holds
 from congso.documents.errors import FileRejected
 from congso.documents.models import StoredFile
 
@@ -466,14 +467,8 @@ def stored_file_put_bytes(
 
 def stored_file_contains(stored_file: StoredFile, marker: bytes) -> bool:
     """Whether the stored bytes contain `marker`, read in chunks (memory stays flat)."""
-    overlap = len(marker) - 1
-    tail = b""
     with stored_file_open(stored_file) as handle:
-        while chunk := handle.read(CHUNK):
-            if marker in tail + chunk:
-                return True
-            tail = chunk[-overlap:] if overlap else b""
-    return False
+        return stream_holds(handle, marker, chunk_size=CHUNK)
 
 
 def stored_file_open(stored_file: StoredFile) -> BinaryIO:

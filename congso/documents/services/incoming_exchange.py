@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,8 @@ from congso.documents.services.incoming_signatures import (
 )
 from congso.documents.services.search_index import search_entry_schedule
 from congso.signatures.constants import ValidationVerdict
-from congso.signatures.lib.engine import SIGNATURE_MARKER
-from congso.signatures.services import SignatureCheck
+from congso.signatures.lib.engine import SIGNATURE_MARKER, carries_signature
+from congso.signatures.services import SignatureCheck, check_source
 
 
 @dataclass(frozen=True)
@@ -88,18 +89,6 @@ def arrival_signature_checks(
     return checks
 
 
-def _contains(path: Path, marker: bytes) -> bool:
-    """Whether the file holds `marker`, read in chunks (as `stored_file_contains`)."""
-    overlap = len(marker) - 1
-    tail = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            if marker in tail + chunk:
-                return True
-            tail = chunk[-overlap:] if overlap else b""
-    return False
-
-
 def arrival_attachment_checks(
     attachments: Sequence[tuple[Path, str]],
 ) -> list[SignatureCheck | None]:
@@ -126,7 +115,7 @@ def arrival_attachment_checks_many(
         for path, name in attachments:
             if not is_pdf_file(path):
                 arrival.append(None)
-            elif not _contains(path, SIGNATURE_MARKER):
+            elif not carries_signature(path):
                 arrival.append(
                     SignatureCheck(
                         verdict=ValidationVerdict.UNSIGNED,
@@ -135,7 +124,9 @@ def arrival_attachment_checks_many(
                 )
             else:
                 arrival.append(None)  # its place, filled below
-                signed.append((arrival, len(arrival) - 1, PdfToCheck(path.read_bytes, name, name)))
+                signed.append(
+                    (arrival, len(arrival) - 1, PdfToCheck(partial(check_source, path), name, name))
+                )
         checks.append(arrival)
     if signed:
         found = pdf_signature_checks(actor=None, pdfs=[pdf for _a, _i, pdf in signed])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -76,7 +77,7 @@ def signature_check(
 def pdf_signature_check(
     *,
     actor: Any,
-    read: Callable[[], bytes],
+    read: Callable[[], bytes | Path],
     name: str,
     document_ref: str = "",
     private: bool = False,
@@ -96,9 +97,10 @@ def pdf_signature_check(
 
 @dataclass(frozen=True)
 class PdfToCheck:
-    """One PDF for `pdf_signature_checks`: `read` gives its bytes, `label` names it in the log."""
+    """One PDF for `pdf_signature_checks`: `read` gives its bytes (or, for a large file, its
+    path: `check_source`), `label` names it in the log."""
 
-    read: Callable[[], bytes]
+    read: Callable[[], bytes | Path]
     name: str
     label: str = ""
 

@@ -35,6 +35,7 @@ from pyhanko.sign.validation.pdf_embedded import (
 )
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 
+from congso.core.streams import stream_holds
 from congso.signatures.lib import messages
 from congso.signatures.lib.policy import KEY_USAGE, certificate_policy_problems
 from congso.signatures.lib.report import (
@@ -70,15 +71,18 @@ class ValidationConfig:
 SIGNATURE_MARKER = b"/ByteRange"
 
 
-def carries_signature(data: bytes) -> bool:
-    """Whether the raw bytes hold a signature dictionary at all.
+def carries_signature(source: bytes | Path) -> bool:
+    """Whether the raw bytes (or the file, read in pieces) hold a signature dictionary at all.
 
     A PDF signature's /ByteRange must sit in an uncompressed dictionary (the /Contents it
     excludes is located by byte offsets), so a file without that name holds no signature a
     validator could check. Used to skip the strict parse for plain, unsigned PDFs: such a file
     is "unsigned", never "valid".
     """
-    return SIGNATURE_MARKER in data
+    if not isinstance(source, Path):
+        return SIGNATURE_MARKER in source
+    with source.open("rb") as handle:
+        return stream_holds(handle, SIGNATURE_MARKER)
 
 
 def validate_pdf(

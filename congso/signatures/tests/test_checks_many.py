@@ -157,3 +157,42 @@ def test_a_report_that_cannot_be_stored_at_all_is_that_files_error_only(
     kept = [c for c in (checks[0], checks[2]) if isinstance(c, SignatureCheck)]
     assert [c.verdict for c in kept] == [Verdict.VALID, Verdict.VALID]
     assert ValidationRecord.objects.count() == 2
+
+
+def test_a_large_file_is_checked_from_disk_as_its_bytes_are(
+    signed_twice: bytes, tmp_path: Any, monkeypatch: Any
+) -> None:
+    # given files on disk and a memory bound below their size
+    monkeypatch.setattr(services, "CHECK_IN_MEMORY_BYTES", 10)
+    clerk = StaffUserFactory.create(roles=[Role.CLERK])
+    files = [
+        (signed_twice, "qd.pdf"),
+        (pdfattacks.change_signed_byte(signed_twice), "sua.pdf"),
+        (UNSIGNED, "thuong.pdf"),
+        (DAMAGED, "hong.pdf"),
+    ]
+    paths = []
+    for data, name in files:
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths.append(path)
+    # when they are checked from their paths (check_source gives the paths: too large)
+    sources = [services.check_source(path) for path in paths]
+    from_disk = services.file_signatures_check_many(
+        actor=clerk,
+        files=[
+            FileToCheck(read=lambda p=p: services.check_source(p), file_name=n)
+            for p, (_d, n) in zip(paths, files, strict=True)
+        ],  # noqa: E501
+    )
+    # then each gets the check its bytes get (verdict, summary, report, copy of the file)
+    in_memory = _one_by_one(clerk, list(files))
+    assert all(source == path for source, path in zip(sources, paths, strict=True))
+    assert [_facts(o) for o in from_disk] == [_facts(o) for o in in_memory]
+    assert from_disk[0].verdict == Verdict.VALID  # type: ignore[union-attr]
+
+
+def test_a_small_file_is_read_into_memory_for_its_check(tmp_path: Any) -> None:
+    path = tmp_path / "nho.pdf"
+    path.write_bytes(UNSIGNED)
+    assert services.check_source(path) == UNSIGNED
