@@ -224,7 +224,8 @@ def big_attachment(
 ) -> dict[str, Any]:
     a, b = cluster.installations["a"], cluster.installations["b"]
     pdf = write_big_pdf(Path(tempfile.mkdtemp(dir=cluster.root)) / "phu-luc.pdf", megabytes)
-    before_b = int(cluster.counts("b")["receipts"])
+    counts_before = cluster.counts("b")
+    before_b = int(counts_before["receipts"])
     workers: dict[str, Any] = {name: inst.worker for name, inst in cluster.installations.items()}
     workers["hub"] = cluster.hub  # the hub process too (it stores and serves the package)
     baseline = {n: rss_mb(w.pid) for n, w in workers.items() if w is not None}
@@ -252,11 +253,24 @@ def big_attachment(
         sampler.join()
     seconds = time.monotonic() - started
     growth = {n: round(peak[n] - baseline[n], 1) for n in baseline}
+    # the signature verdicts B recorded for the document's files (its PDF and the attachment)
+    after = cluster.counts("b")["incoming_verdicts"]
+    verdicts = {
+        verdict: n - int(counts_before["incoming_verdicts"].get(verdict, 0))
+        for verdict, n in after.items()
+        if n > int(counts_before["incoming_verdicts"].get(verdict, 0))
+    }
     write(
         f"{megabytes} MB attachment {'arrived' if arrived else 'DID NOT ARRIVE'} in "
-        f"{seconds:.0f}s; worker RSS before {baseline}, growth {growth} MB"
+        f"{seconds:.0f}s; worker RSS before {baseline}, growth {growth} MB; verdicts {verdicts}"
     )
-    return {"arrived": arrived, "seconds": seconds, "rss_before": baseline, "growth": growth}
+    return {
+        "arrived": arrived,
+        "seconds": seconds,
+        "rss_before": baseline,
+        "growth": growth,
+        "verdicts": verdicts,
+    }
 
 
 def run(
@@ -319,6 +333,7 @@ def run(
         "load": [load_before, round(os.getloadavg()[0], 1)],
         "end_to_end_s": round(e2e["seconds"], 1),
         "big_attachment_s": round(big["seconds"], 1) if big else None,
+        "big_attachment_verdicts": big["verdicts"] if big else None,
     }
     write(json.dumps({"a": e2e["a"], "b": e2e["b"]}, ensure_ascii=False))
     write(json.dumps({"timeline": e2e["timeline"]}))
