@@ -4,6 +4,7 @@ check it gets alone, and their reports are stored in one short transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -181,9 +182,9 @@ def test_a_large_file_is_checked_from_disk_as_its_bytes_are(
     from_disk = services.file_signatures_check_many(
         actor=clerk,
         files=[
-            FileToCheck(read=lambda p=p: services.check_source(p), file_name=n)
+            FileToCheck(read=partial(services.check_source, p), file_name=n)
             for p, (_d, n) in zip(paths, files, strict=True)
-        ],  # noqa: E501
+        ],
     )
     # then each gets the check its bytes get (verdict, summary, report, copy of the file)
     in_memory = _one_by_one(clerk, list(files))
