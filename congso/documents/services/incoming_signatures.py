@@ -25,12 +25,13 @@ from congso.audit.services import audit_record
 from congso.core.errors import PermissionDenied
 from congso.documents.constants import FileRole
 from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
-from congso.documents.services.files import stored_file_read
+from congso.documents.services.files import blob_path
 from congso.documents.services.incoming_common import IncomingAction
 from congso.signatures.constants import ValidationVerdict
 from congso.signatures.services import (
     FileToCheck,
     SignatureCheck,
+    check_source,
     file_signatures_check,
     file_signatures_check_many,
     validation_recheck,
@@ -66,7 +67,7 @@ def signature_check(
         return None
     return pdf_signature_check(
         actor=actor,
-        read=lambda: stored_file_read(stored),
+        read=lambda: check_source(blob_path(stored.sha256)),
         name=name,
         document_ref=document_ref,
         private=private,

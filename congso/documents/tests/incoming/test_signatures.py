@@ -5,6 +5,7 @@ tests/signing/test_incoming_checks.py, which need the TEST PKI and SoftHSM2)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,6 +88,32 @@ def test_a_pdf_naming_a_byte_range_without_any_signature_is_unsigned(clerk: Any)
         clerk=clerk, data=incoming_data(), main_file=upload(damaged)
     ).document
     # then: the full validation ran (the marker is there) and found no signature
+    main = IncomingFile.objects.get(document=document)
+    assert main.signature_verdict == ValidationVerdict.UNSIGNED
+    assert not ValidationRecord.objects.exists()
+
+
+def test_a_large_stored_file_is_checked_from_disk(clerk: Any, monkeypatch: Any) -> None:
+    # given a memory bound below the file's size (the check then reads the blob in pieces)
+    from congso.signatures import services as signature_services
+
+    monkeypatch.setattr(signature_services, "CHECK_IN_MEMORY_BYTES", 10)
+    read: list[Any] = []
+    real = signature_services.validate_pdf
+
+    def spy(source: Any, **kwargs: Any) -> Any:
+        read.append(source)
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(signature_services, "validate_pdf", spy)
+    damaged = make_pdf() + b"\n% /ByteRange [0 10 20 30]\n"
+    # when it is registered
+    document = incoming_document_register(
+        clerk=clerk, data=incoming_data(), main_file=upload(damaged)
+    ).document
+    # then the validation ran from disk and found what it finds in memory
+    assert len(read) == 1
+    assert isinstance(read[0], Path)
     main = IncomingFile.objects.get(document=document)
     assert main.signature_verdict == ValidationVerdict.UNSIGNED
     assert not ValidationRecord.objects.exists()
