@@ -30,6 +30,7 @@ from lxml import etree
 
 from congso.exchange.lib import config as C
 from congso.exchange.lib.c14n import XML_NS, Attr, Canonicalizer
+from congso.exchange.lib.docdigest import LONG_TEXT_CHARS, CanonicalizationFailed, canonical_digest
 from congso.exchange.lib.errors import EdxmlError
 from congso.exchange.lib.model import XmlSignatureCheck
 from congso.exchange.lib.signing import (
@@ -61,8 +62,6 @@ CACHED_PACKAGE_BYTES = 1024 * 1024
 # 16): 50 signed packages of ~260 KB (a signed PDF each) are 13 MB, and with 4 MB kept the first
 # 35 were walked twice (envelope, then the check). Entries leave once checked, so what stays is
 # a batch's worth while it is accepted.
-# An attachment text at least this long is left out of libxml2's C14N (`_canonical_digest`).
-LONG_TEXT_CHARS = 4096
 KEPT_PACKAGES = 128
 KEPT_BYTES = 16 * 1024 * 1024
 
@@ -199,86 +198,12 @@ class _Walked:
                 parent.text = (parent.text or "") + tail
         parent.remove(sig_el)
         digest = plan.new_digest()
-        _canonical_digest(self.tree, plan, self.long_texts, digest.update)
+        try:
+            canonical_digest(self.tree, plan, self.long_texts, digest.update)
+        except CanonicalizationFailed:
+            raise _Fallback from None
         self.check_result = digest_result(digest.digest(), plan.expected_digest, plan.info)
         return self.check_result
-
-
-def _c14n(tree: Any, plan: SignaturePlan) -> bytes:
-    try:
-        canonical: bytes = etree.tostring(
-            tree,
-            method="c14n",
-            exclusive=plan.doc_exclusive,
-            with_comments=False,
-            inclusive_ns_prefixes=(plan.doc_prefixes or None) if plan.doc_exclusive else None,
-        )
-        return canonical
-    except (etree.Error, ValueError):
-        raise _Fallback from None
-
-
-def _plain_text(text: str) -> bool:
-    """Whether C14N writes `text` as it is (UTF-8): it escapes only &, <, > and CR in text."""
-    return "&" not in text and "<" not in text and ">" not in text and "\r" not in text
-
-
-def _canonical_digest(
-    tree: Any,
-    plan: SignaturePlan,
-    long_texts: list[tuple[Any, str]],
-    update: Callable[[bytes | memoryview], Any],
-) -> None:
-    """Feed `update` the C14N of `tree`: libxml2 canonicalizes the document with each long
-    attachment text (base64, hundreds of KB) replaced by a marker, and the texts go to the
-    digest as they are in place of their markers. C14N writes a text node's characters
-    escaping only &, <, > and CR, so a text without them is written unchanged (a text with
-    them stays in the tree). libxml2 spends ~0.7 ms escaping a 270 KB text character by
-    character; this costs two searches of it.
-
-    Each marker is a fresh random token with the text's number: the canonical form must hold
-    the token exactly once per replaced text, in order (text of the package cannot make the
-    token: it is drawn after parsing); else the whole tree is canonicalized as before."""
-    swapped = [(el, text) for el, text in long_texts if _plain_text(text)]
-    if not swapped:
-        update(_c14n(tree, plan))
-        return
-    token = os.urandom(12).hex()
-    for number, (el, _text) in enumerate(swapped):
-        el.text = f"{token}{number:06d}"
-    canonical = _c14n(tree, plan)
-    marker = token.encode("ascii")
-    if canonical.count(marker) != len(swapped):
-        _whole(tree, plan, swapped, update)
-        return
-    places = []
-    at = 0
-    for number in range(len(swapped)):
-        found = canonical.find(marker + b"%06d" % number, at)
-        if found < 0:  # out of order: cannot be, but never guess
-            _whole(tree, plan, swapped, update)
-            return
-        places.append(found)
-        at = found + len(marker) + 6
-    view = memoryview(canonical)
-    at = 0
-    for found, (_el, text) in zip(places, swapped, strict=True):
-        update(view[at:found])
-        update(text.encode("utf-8"))
-        at = found + len(marker) + 6
-    update(view[at:])
-
-
-def _whole(
-    tree: Any,
-    plan: SignaturePlan,
-    swapped: list[tuple[Any, str]],
-    update: Callable[[bytes | memoryview], Any],
-) -> None:
-    """The texts back in place, the whole tree canonicalized by libxml2."""
-    for el, text in swapped:
-        el.text = text
-    update(_c14n(tree, plan))
 
 
 def _signed_info_c14n(sig_el: Any, plan: SignaturePlan) -> bytes:
@@ -382,7 +307,7 @@ class _Walker:
         self.elements = 0
         self.kept = 0
         self.attachments: list[tuple[Node, str]] = []
-        # (element, text) of the attachment texts worth leaving to `_canonical_digest`
+        # (element, text) of the attachment texts worth leaving to `canonical_digest`
         self.long_texts: list[tuple[Any, str]] = []
         # The streaming verifier looks for the first Signature before any edXMLBody.
         self.looking = True

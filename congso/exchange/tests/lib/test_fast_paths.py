@@ -24,6 +24,7 @@ from congso.exchange.lib import (
     XmlSigner,
     build_package,
     build_status,
+    docdigest,
     fastread,
     parse_package_checked,
     parse_status,
@@ -517,14 +518,14 @@ def test_the_signer_writes_what_the_python_canonicalizer_signed(kontum, pdf, sig
 def _canonical_sizes(monkeypatch) -> list[int]:
     """The sizes of the canonical forms libxml2 writes for whole packages from here on."""
     sizes: list[int] = []
-    real = fastread._c14n
+    real = docdigest.c14n
 
     def spy(tree, plan):
         canonical = real(tree, plan)
         sizes.append(len(canonical))
         return canonical
 
-    monkeypatch.setattr(fastread, "_c14n", spy)
+    monkeypatch.setattr(docdigest, "c14n", spy)
     return sizes
 
 
@@ -558,7 +559,7 @@ def test_a_text_that_holds_the_marker_token_falls_back_to_the_whole_canonical_fo
 ):
     # given a package whose subject holds what the marker token will be
     token = bytes(range(12))
-    monkeypatch.setattr(fastread.os, "urandom", lambda n: token[:n])
+    monkeypatch.setattr(docdigest.os, "urandom", lambda n: token[:n])
     subject = "V/v triển khai liên thông văn bản điện tử & <thử nghiệm>"
     package = sample_package((pdf,), subject=subject + " " + token.hex() + "000000")
     data = build_package(package, signer=kontum.signer())
