@@ -39,7 +39,7 @@ def access_delivery_for_ack(*, member: Member, message_id: uuid.UUID | str, kind
     """The caller's own delivery of a package, for acknowledging it."""
     delivery = (
         Delivery.objects.select_related("message", "recipient")
-        .filter(message_id=message_id, message__kind=kind, recipient=member)
+        .filter(message_id=message_id, kind=kind, recipient=member)
         .first()
     )
     if delivery is None:
@@ -55,9 +55,7 @@ def access_deliveries_for_ack(
     Ids of other members' packages, of another kind or of nothing at all are simply absent, so
     the caller learns nothing about them (as `access_delivery_for_ack` answers 404).
     """
-    deliveries = Delivery.objects.filter(
-        message_id__in=message_ids, message__kind=kind, recipient=member
-    )
+    deliveries = Delivery.objects.filter(message_id__in=message_ids, kind=kind, recipient=member)
     return {delivery.message_id: delivery for delivery in deliveries}
 
 

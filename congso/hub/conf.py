@@ -50,6 +50,11 @@ def jwt_algorithms() -> list[str]:
     return list(getattr(settings, "HUB_JWT_ALGORITHMS", ["RS256", "EdDSA"]))
 
 
+def traffic_pairs() -> int:
+    """How many (sender, recipient) pairs the dashboard lists, the busiest first."""
+    return max(1, int(getattr(settings, "HUB_TRAFFIC_PAIRS", 50)))
+
+
 def stuck_after_minutes() -> int:
     return int(getattr(settings, "HUB_STUCK_AFTER", 60))
 

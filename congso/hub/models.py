@@ -90,6 +90,16 @@ class Delivery(models.Model):
     """A message on its way to one recipient; delivered when the recipient acknowledges it."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    # The message's kind, copied when the delivery is made (never changes): the operator's
+    # queries and the inboxes select on it through partial indexes, without joining the
+    # messages (docs/adr/0025).
+    kind = models.CharField(
+        _("loại"), max_length=10, choices=MessageKind.choices, default=MessageKind.EDOC
+    )
+    # The message's sender, copied likewise (the traffic per pair reads deliveries alone).
+    sender = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     recipient = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("nơi nhận")
     )
@@ -115,10 +125,47 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["message", "recipient"], name="hub_delivery_once"),
         ]
-        indexes = [models.Index(fields=["recipient", "state", "created_at"])]
+        indexes = [
+            models.Index(
+                fields=["recipient", "state", "kind", "created_at"], name="hub_delivery_inbox"
+            ),
+            # The operator's dashboard (selectors): traffic of the last days, recent delivery
+            # times, and the stuck items, each read from a small partial index.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(kind=MessageKind.EDOC),
+                name="hub_delivery_edoc_made",
+            ),
+            models.Index(
+                fields=["delivered_at"],
+                condition=models.Q(kind=MessageKind.EDOC, state=DeliveryState.DELIVERED),
+                name="hub_delivery_edoc_delivered",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state=DeliveryState.PENDING),
+                name="hub_delivery_pending",
+            ),
+            models.Index(
+                fields=["delivered_at"],
+                condition=models.Q(
+                    kind=MessageKind.EDOC,
+                    state=DeliveryState.DELIVERED,
+                    final_status_at__isnull=True,
+                ),
+                name="hub_delivery_unanswered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.message_id} → {self.recipient_id} ({self.state})"
+
+    @classmethod
+    def of(cls, message: Message, recipient: Member) -> Delivery:
+        """A new delivery of `message` to `recipient` (kind and sender copied from the message)."""
+        return cls(
+            message=message, recipient=recipient, kind=message.kind, sender_id=message.sender_id
+        )
 
 
 class UsedToken(models.Model):

@@ -236,7 +236,7 @@ def _write_together(pending: Sequence[Pending]) -> list[Accepted]:
         first[item.key] = accepted
         answers.append(accepted)
         messages.append(message)
-        deliveries += [Delivery(message=message, recipient=r) for r in item.recipients]
+        deliveries += [Delivery.of(message, r) for r in item.recipients]
         action = HubAuditAction.MESSAGE_ACCEPTED
         if item.answers is not None:
             action = HubAuditAction.STATUS_ACCEPTED

@@ -235,7 +235,7 @@ def _message_record(
         stored_path=stored,
         idempotency_key=key,
     )
-    Delivery.objects.bulk_create([Delivery(message=message, recipient=r) for r in recipients])
+    Delivery.objects.bulk_create([Delivery.of(message, r) for r in recipients])
     deliveries_made(r.pk for r in recipients)
     revoked = 0
     if business == BusinessKind.REVOKE and original is not None:

@@ -45,5 +45,7 @@ class DeliveryFactory(DjangoModelFactory):
         model = Delivery
 
     message = factory.SubFactory(MessageFactory)
+    kind = factory.LazyAttribute(lambda delivery: delivery.message.kind)
+    sender = factory.LazyAttribute(lambda delivery: delivery.message.sender)
     recipient = factory.SubFactory(MemberFactory)
     state = DeliveryState.PENDING

@@ -60,15 +60,47 @@ def test_dashboard_counts_traffic_per_pair_and_delivery_times(operator_client) -
     response = operator_client.get("/hub/")
     # then
     assert response.status_code == 200
-    pairs = {(p.sender, p.recipient): p for p in response.context["pairs"]}
+    traffic = response.context["traffic"]
+    pairs = {(p.sender, p.recipient): p for p in traffic.pairs}
     assert (pairs[(a.code, b.code)].last_24h, pairs[(a.code, b.code)].last_7d) == (2, 3)
     assert (pairs[(a.code, c.code)].last_24h, pairs[(a.code, c.code)].pending) == (1, 1)
+    assert (traffic.pair_count, traffic.last_24h, traffic.last_7d, traffic.pending) == (2, 3, 4, 1)
     assert response.context["times"].count == 3
     assert response.context["times"].p50_seconds == pytest.approx(30)
     assert response.context["times"].p95_seconds == pytest.approx(50)
     html = response.content.decode()
     assert f'data-pair="{a.code}→{b.code}"' in html
     assert "30.0 giây" in html
+
+
+def test_dashboard_lists_the_busiest_pairs_and_totals_over_all(operator_client, settings) -> None:
+    # given HUB_TRAFFIC_PAIRS=1, A→B with two documents this week and A→C with one
+    settings.HUB_TRAFFIC_PAIRS = 1
+    a = MemberFactory.create(code="000.00.00.H34")
+    b = MemberFactory.create(code="000.00.05.H34")
+    c = MemberFactory.create(code="000.00.07.H34")
+    _delivery(a, c, age=timedelta(hours=1))
+    _delivery(a, b, age=timedelta(hours=2), delivered_after=timedelta(seconds=5))
+    _delivery(a, b, age=timedelta(days=2), delivered_after=timedelta(seconds=5))
+    # when
+    response = operator_client.get("/hub/")
+    # then only the busiest pair is listed, and the totals and caption count both pairs
+    traffic = response.context["traffic"]
+    assert [(p.sender, p.recipient, p.last_7d) for p in traffic.pairs] == [(a.code, b.code, 2)]
+    assert (traffic.pair_count, traffic.last_7d, traffic.pending) == (2, 3, 1)
+    html = response.content.decode()
+    assert "1 cặp có nhiều gói tin nhất trong 2 cặp đơn vị có trao đổi" in html
+    assert f'data-pair="{a.code}→{c.code}"' not in html
+
+
+def test_a_delivery_carries_its_messages_kind_and_sender() -> None:
+    # given a status message from B
+    b = MemberFactory.create(code="000.00.05.H34")
+    status = MessageFactory.create(sender=b, kind=MessageKind.STATUS, status_code="01")
+    # when a delivery of it is made for A
+    delivery = Delivery.of(status, MemberFactory.create(code="000.00.00.H34"))
+    # then the delivery is a status delivery from B (what the dashboard's indexes select on)
+    assert (delivery.kind, delivery.sender_id) == (MessageKind.STATUS, b.pk)
 
 
 def test_stuck_list_names_who_must_act(operator_client, settings) -> None:

@@ -56,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "hub/dashboard.html",
         {
-            "pairs": traffic_by_pair(),
+            "traffic": traffic_by_pair(),
             "times": times,
             "p50": _duration(times.p50_seconds),
             "p95": _duration(times.p95_seconds),

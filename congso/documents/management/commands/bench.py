@@ -22,6 +22,18 @@ def _positive(value: str) -> int:
     return number
 
 
+# Subjects measured by another app's command: (command, the options handed to it).
+DELEGATED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "services": (
+        "bench_services",
+        ("dossiers", "duration", "connections", "workers", "threads", "submissions", "reuse"),
+    ),
+    "exchange": ("bench_exchange", ("docs", "big_mb", "prefix", "accept", "signed")),
+    "hubstore": ("bench_hubstore", ("docs", "rounds", "prefix")),
+    "signatures": ("bench_signatures", ("docs", "big_mb")),
+}
+
+
 class Command(BaseCommand):
     help = (
         "Đo hiệu năng. `bench documents --docs N`: vào sổ hàng loạt, tìm kiếm, danh sách, "
@@ -30,7 +42,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(
-            dest="subject", required=True, metavar="documents|signatures|exchange|services"
+            dest="subject", required=True, metavar="documents|signatures|exchange|hubstore|services"
         )
         documents = commands.add_parser("documents", help="Văn bản đến/đi: vào sổ, tìm kiếm.")
         documents.add_argument("--docs", type=_positive, default=10_000)
@@ -49,6 +61,11 @@ class Command(BaseCommand):
         exchange.add_argument("--prefix", default="congso_bench_exchange")
         exchange.add_argument("--accept", choices=["auto", "clerk"], default="auto")
         exchange.add_argument("--signed", action="store_true")
+        # `congso bench hubstore …` is the exchange app's `bench_hubstore` command.
+        hubstore = commands.add_parser("hubstore", help="Trục chứa nhiều năm gói tin.")
+        hubstore.add_argument("--docs", type=_positive, default=1_000_000)
+        hubstore.add_argument("--rounds", type=_positive, default=100)
+        hubstore.add_argument("--prefix", default="congso_bench_hubstore")
         # `congso bench services …` is the dossiers app's `bench_services` command (same options).
         services = commands.add_parser("services", help="Dịch vụ công (lệnh bench_services).")
         services.add_argument("--dossiers", type=_positive, default=1_000_000)
@@ -62,40 +79,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from congso.documents.bench import Progress, run
 
-        if options["subject"] == "services":
-            names = (
-                "dossiers",
-                "duration",
-                "connections",
-                "workers",
-                "threads",
-                "submissions",
-                "reuse",
-            )
+        delegated = DELEGATED.get(options["subject"])
+        if delegated is not None:
+            command, names = delegated
             call_command(
-                "bench_services",
+                command,
                 **{name: options[name] for name in names},
-                stdout=self.stdout,
-                stderr=self.stderr,
-            )
-            return
-        if options["subject"] == "exchange":
-            call_command(
-                "bench_exchange",
-                docs=options["docs"],
-                big_mb=options["big_mb"],
-                prefix=options["prefix"],
-                accept=options["accept"],
-                signed=options["signed"],
-                stdout=self.stdout,
-                stderr=self.stderr,
-            )
-            return
-        if options["subject"] == "signatures":
-            call_command(
-                "bench_signatures",
-                docs=options["docs"],
-                big_mb=options["big_mb"],
                 stdout=self.stdout,
                 stderr=self.stderr,
             )

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
-def load_bench() -> Any:
-    path = Path(settings.BASE_DIR) / "bench" / "exchange.py"
+def load_bench(name: str = "exchange") -> Any:
+    """bench/`name`.py, loaded as a module (bench/ is not a package)."""
+    path = Path(settings.BASE_DIR) / "bench" / f"{name}.py"
     if not path.exists():
         raise CommandError(f"Không thấy {path}")
-    spec = importlib.util.spec_from_file_location("congso_bench_exchange", path)
+    spec = importlib.util.spec_from_file_location(f"congso_bench_{name}", path)
     if spec is None or spec.loader is None:
         raise CommandError(f"Không nạp được {path}")
     module = importlib.util.module_from_spec(spec)
