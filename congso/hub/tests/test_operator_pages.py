@@ -73,6 +73,19 @@ def test_dashboard_counts_traffic_per_pair_and_delivery_times(operator_client) -
     assert "30.0 giây" in html
 
 
+def test_dashboard_of_a_quiet_week_says_so(operator_client) -> None:
+    # given one delivery, ten days old
+    a = MemberFactory.create(code="000.00.00.H34")
+    _delivery(a, MemberFactory.create(code="000.00.05.H34"), age=timedelta(days=10))
+    # when
+    response = operator_client.get("/hub/")
+    # then no pair is listed, the totals are zero and the page says the week was quiet
+    traffic = response.context["traffic"]
+    assert (traffic.pairs, traffic.pair_count, traffic.last_7d, traffic.pending) == ([], 0, 0, 0)
+    assert "Chưa có gói tin nào trong 7 ngày qua." in response.content.decode()
+    assert response.context["times"].count == 0
+
+
 def test_dashboard_lists_the_busiest_pairs_and_totals_over_all(operator_client, settings) -> None:
     # given HUB_TRAFFIC_PAIRS=1, A→B with two documents this week and A→C with one
     settings.HUB_TRAFFIC_PAIRS = 1
