@@ -51,7 +51,7 @@ class Message(models.Model):
     sender = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="sent_messages", verbose_name=_("nơi gửi")
     )
-    document_id = models.CharField(_("DocumentId"), max_length=255, db_index=True)
+    document_id = models.CharField(_("DocumentId"), max_length=255)
     business = models.CharField(
         _("nghiệp vụ"), max_length=10, choices=BusinessKind.choices, default=BusinessKind.NEW
     )
@@ -65,10 +65,10 @@ class Message(models.Model):
         verbose_name=_("gói tin gốc"),
         help_text=_("Văn bản bị thu hồi/cập nhật/thay thế, hoặc văn bản mà trạng thái trả lời."),
     )
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(_("kích thước (byte)"))
     stored_path = models.CharField(max_length=255)
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("thời điểm nhận"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -79,8 +79,12 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind=MessageKind.EDOC) | ~models.Q(status_code=""),
                 name="hub_status_has_code",
-            )
+            ),
+            models.UniqueConstraint(fields=["idempotency_key"], name="hub_message_taken_once"),
         ]
+        # Declared here rather than with db_index/unique on the fields, so that PostgreSQL gets
+        # no `varchar_pattern_ops` twin: the hub looks these up by equality only (ADR 0025).
+        indexes = [models.Index(fields=["document_id"], name="hub_message_document")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id} ({self.id})"
@@ -89,7 +93,10 @@ class Message(models.Model):
 class Delivery(models.Model):
     """A message on its way to one recipient; delivered when the recipient acknowledges it."""
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: the unique (message, recipient) and the inbox index lead with them.
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     # The message's kind, copied when the delivery is made (never changes): the operator's
     # queries and the inboxes select on it through partial indexes, without joining the
     # messages (docs/adr/0025).
@@ -101,7 +108,11 @@ class Delivery(models.Model):
         Member, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
     )
     recipient = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("nơi nhận")
+        Member,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("nơi nhận"),
+        db_index=False,
     )
     state = models.CharField(
         _("tình trạng"),
