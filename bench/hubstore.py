@@ -25,7 +25,6 @@ import datetime as dt
 import http.cookiejar
 import json
 import shutil
-import statistics
 import tempfile
 import time
 import urllib.parse
@@ -34,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from congso.core.latency import latency_summary
 from congso.exchange import lib
 from congso.exchange.reliability.cluster import CONGSO, Cluster
 
@@ -197,7 +197,7 @@ class Verbs:
     def _timed(self, name: str, call: Callable[[], Any]) -> Any:
         start = time.perf_counter()
         result = call()
-        self.times.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+        self.times.setdefault(name, []).append(time.perf_counter() - start)
         return result
 
     def round(self, prefix: str) -> None:
@@ -218,12 +218,11 @@ class Verbs:
         with (self.work / "fetched").open("wb") as out:
             self._timed("fetch", lambda: self.client_b.fetch(item.id, out))
         self._timed("ack", lambda: self.client_b.ack(item.id))
-        envelope = lib.read_envelope(package)
         status = lib.build_status(
             lib.StatusPackage(
                 from_org=lib.Organization(code=self.b.code, name=self.b.agency_name),
                 to_orgs=(lib.Organization(code=self.a.code, name=self.a.agency_name),),
-                response_for_document_id=sent.document_id or envelope.document_id,
+                response_for_document_id=sent.document_id,
                 response_for_code=f"{self.number:02d}/RAW-VP",
                 status_code="01",
                 timestamp=dt.datetime.now(dt.UTC),
@@ -237,20 +236,13 @@ class Verbs:
         package.unlink()
 
     def summary(self) -> dict[str, dict[str, float]]:
-        out = {}
-        for name, values in self.times.items():
-            ordered = sorted(values)
-            out[name] = {
-                "n": len(ordered),
-                "p50_ms": round(statistics.median(ordered), 2),
-                "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
-            }
+        out = {name: latency_summary(values) for name, values in self.times.items()}
         self.times = {}
         return out
 
 
 def _dashboard_times(hub_url: str, rounds: int) -> dict[str, float]:
-    """Log in as the operator, then render the dashboard `rounds` times (ms per page)."""
+    """Log in as the operator, then render the dashboard `rounds` times."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login = f"{hub_url}/hub/dang-nhap/"
@@ -261,20 +253,15 @@ def _dashboard_times(hub_url: str, rounds: int) -> dict[str, float]:
     ).encode()
     request = urllib.request.Request(login, data=form, headers={"Referer": login})  # noqa: S310
     opener.open(request, timeout=30).read()
-    times = []
+    times: list[float] = []
     for _ in range(rounds):
         start = time.perf_counter()
         with opener.open(f"{hub_url}/hub/", timeout=300) as response:
             page = response.read().decode()
             if response.status != 200 or "Tình hình liên thông" not in page:
                 raise RuntimeError(f"dashboard: {response.status} {page[:300]}")
-        times.append((time.perf_counter() - start) * 1000)
-    ordered = sorted(times)
-    return {
-        "n": rounds,
-        "p50_ms": round(statistics.median(ordered), 1),
-        "max_ms": round(ordered[-1], 1),
-    }
+        times.append(time.perf_counter() - start)
+    return latency_summary(times)
 
 
 def _measure(verbs: Verbs, rounds: int, label: str, write: Callable[[str], None]) -> dict[str, Any]:

@@ -17,7 +17,6 @@ Steps (progress on stderr, one JSON object on the last stdout line):
 from __future__ import annotations
 
 import os
-import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,6 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from congso.core.latency import latency_summary as _summary
 from congso.documents.bench_corpus import CorpusGenerator, Issuer
 from congso.documents.bench_system import (
     analyze,
@@ -68,23 +68,6 @@ class Progress:
         elapsed = time.perf_counter() - self.started
         self.stream.write(f"[{elapsed:7.1f}s] {message}\n")
         self.stream.flush()
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
-
-
-def _summary(samples: list[float]) -> dict[str, float]:
-    if not samples:
-        return {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0, "max_ms": 0.0}
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {
-        "n": len(ordered),
-        "p50_ms": _ms(statistics.median(ordered)),
-        "p95_ms": _ms(p95),
-        "max_ms": _ms(ordered[-1]),
-    }
 
 
 def _timed(call: Callable[[], Any]) -> float:

@@ -104,9 +104,7 @@ class Delivery(models.Model):
         _("loại"), max_length=10, choices=MessageKind.choices, default=MessageKind.EDOC
     )
     # The message's sender, copied likewise (the traffic per pair reads deliveries alone).
-    sender = models.ForeignKey(
-        Member, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
-    )
+    sender = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", db_index=False)
     recipient = models.ForeignKey(
         Member,
         on_delete=models.PROTECT,

@@ -39,6 +39,15 @@ def member_list() -> QuerySet[Member]:
     return Member.objects.order_by("code")
 
 
+def _rows_around(query: QuerySet[Any, Any], outer: str, *extra: Any) -> list[tuple[Any, ...]]:
+    """The rows of the fixed statement `outer` run over `query`'s own SQL (put in place of
+    `{inner}`, its parameters first, then `extra` for the statement's own placeholders)."""
+    inner, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(outer.replace("{inner}", inner), (*params, *extra))
+        return cursor.fetchall()
+
+
 @dataclass(frozen=True)
 class PairTraffic:
     sender: str
@@ -75,17 +84,14 @@ def traffic_by_pair(*, now: datetime | None = None, limit: int | None = None) ->
         )
         .order_by()
     )
-    inner, params = grouped.query.sql_with_params()
-    # the ORM's own SQL and parameters, inside a fixed statement
-    statement = (
-        'SELECT "sender__code", "recipient__code", "last_24h", "last_7d", "pending", '  # noqa: S608
+    rows = _rows_around(
+        grouped,
+        'SELECT "sender__code", "recipient__code", "last_24h", "last_7d", "pending", '
         'count(*) OVER (), sum("last_24h") OVER (), sum("last_7d") OVER (), '
-        f'sum("pending") OVER () FROM ({inner}) AS pairs '
-        'ORDER BY "last_7d" DESC, "pending" DESC, "sender__code", "recipient__code" LIMIT %s'
+        'sum("pending") OVER () FROM ({inner}) AS pairs '
+        'ORDER BY "last_7d" DESC, "pending" DESC, "sender__code", "recipient__code" LIMIT %s',
+        limit or conf.traffic_pairs(),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, (*params, limit or conf.traffic_pairs()))
-        rows = cursor.fetchall()
     if not rows:
         return Traffic(pairs=[], pair_count=0, last_24h=0, last_7d=0, pending=0)
     return Traffic(
@@ -139,17 +145,13 @@ def delivery_times(*, since: datetime | None = None) -> DeliveryTimes:
 def _times_counted_in_database(sample: QuerySet[Delivery, tuple[Any, Any]]) -> DeliveryTimes:
     """The same nearest-rank percentiles as `_percentile` (percentile_disc), without sending
     the sample's rows to Python."""
-    inner, params = sample.query.sql_with_params()
-    # the ORM's own SQL and parameters, inside a fixed statement
-    statement = (
-        "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY seconds), "  # noqa: S608
+    [(count, p50, p95)] = _rows_around(
+        sample,
+        "SELECT count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY seconds), "
         "percentile_disc(0.95) WITHIN GROUP (ORDER BY seconds) FROM ("
         "SELECT greatest(extract(epoch FROM delivered_at - created_at)::float8, 0) AS seconds "
-        f"FROM ({inner}) AS recent) AS spans"
+        "FROM ({inner}) AS recent) AS spans",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        count, p50, p95 = cursor.fetchone()
     if not count:
         return DeliveryTimes(0, None, None)
     return DeliveryTimes(int(count), float(p50), float(p95))

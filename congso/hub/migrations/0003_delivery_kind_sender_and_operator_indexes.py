@@ -55,6 +55,17 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(copy_kind_and_sender, migrations.RunPython.noop, elidable=True),
+        # every delivery has its sender now
+        migrations.AlterField(
+            model_name="delivery",
+            name="sender",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="hub.member",
+            ),
+        ),
         migrations.AddIndex(
             model_name="delivery",
             index=models.Index(
