@@ -283,10 +283,12 @@ def run(
     root: Path | None = None,
     accept: str = "auto",
     signed: bool = False,
+    hub_processes: int = 1,
 ) -> dict[str, Any]:
     """`accept`: "auto" — B registers arrivals as they arrive (EXCHANGE_AUTO_ACCEPT), so 01
     and 03 leave together; "clerk" — B's clerk accepts in a loop (a harness process).
-    `signed`: A signs its PDFs (PAdES, TEST PKI) and B validates them on arrival."""
+    `signed`: A signs its PDFs (PAdES, TEST PKI) and B validates them on arrival.
+    `hub_processes`: `congso hub serve --processes` (ADR 0026), for the whole run."""
     root = root or Path(tempfile.mkdtemp(prefix="congso-bench-exchange-"))
     extra_env = {"CONGSO_UPLOAD_MAX_MB": str(max(big_mb + 10, 50))}
     if accept == "auto":
@@ -299,6 +301,7 @@ def run(
         log=write,
         extra_env=extra_env,
         signed=signed,
+        hub_processes=hub_processes,
     )
     load_before = round(os.getloadavg()[0], 1)
     try:
@@ -326,6 +329,7 @@ def run(
         "docs": docs,
         "accept": accept,
         "signed": signed,
+        "hub_processes": hub_processes,
         "incoming_verdicts": e2e["b"]["incoming_verdicts"],
         "cpu_ms_per_doc": e2e["cpu_ms_per_doc"],
         "cpu_ms_per_doc_steady": e2e["cpu_ms_per_doc_steady"],

@@ -114,6 +114,9 @@ HUB_FINAL_STATUS_CODES = env_list("HUB_FINAL_STATUS_CODES", ["02", "03", "06"])
 HUB_MEMBER_CODE_REGEX = env_str("HUB_MEMBER_CODE_REGEX", "") or ""
 HUB_LIST_LIMIT_MAX = env_int("HUB_LIST_LIMIT_MAX", 500)
 HUB_SERVE_THREADS = env_int("HUB_SERVE_THREADS", 8)
+# Processes serving the same socket (`congso hub serve --processes`, ADR 0026); threads are per
+# process. One process runs Python on one core at a time.
+HUB_SERVE_PROCESSES = env_int("HUB_SERVE_PROCESSES", 1)
 # waitress keeps a request body (an answer) up to this size in memory, larger ones in a temporary
 # file: a batch of small packages (a listed page) is not written to disk and read back.
 HUB_SERVE_INBUF_BYTES = env_int("HUB_SERVE_INBUF_MB", 16) * 2**20

@@ -155,6 +155,7 @@ class Cluster:
     poll_seconds: int = 2
     hub_require_signature: bool = True
     worker_concurrency: int = 3
+    hub_processes: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
     log: Callable[[str], None] = print
     hub_port: int = 0
@@ -210,6 +211,7 @@ class Cluster:
             CONGSO_VAR_DIR=str(self.root / "hub"),
             HUB_DATABASE_URL=self.hub_db_url,
             HUB_SERVE_THREADS="8",
+            HUB_SERVE_PROCESSES=str(self.hub_processes),
             DB_CONN_MAX_AGE="300",
             HUB_REQUIRE_XML_SIGNATURE="1" if self.hub_require_signature else "0",
         )

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,12 @@ def _congso(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    env = _hub_env(tmp_path)
+@contextmanager
+def running_hub(
+    var: Path, *extra: str
+) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes]]]:
+    """`congso hub serve` on a free port with its own SQLite database, until the block ends."""
+    env = _hub_env(var)
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -71,6 +75,7 @@ def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             str(port),
             "--threads",
             "2",
+            *extra,
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -89,7 +94,7 @@ def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
                     output = process.stdout.read().decode() if process.stdout else ""
                     pytest.fail(f"hub did not start: {output}")
                 time.sleep(0.2)
-        yield base, env
+        yield base, env, process
     finally:
         process.terminate()
         try:
@@ -99,6 +104,12 @@ def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             process.wait()
         if process.stdout:
             process.stdout.close()
+
+
+@pytest.fixture
+def hub_process(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with running_hub(tmp_path) as (base, env, _):
+        yield base, env
 
 
 def _call(

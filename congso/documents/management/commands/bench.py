@@ -28,7 +28,10 @@ DELEGATED: dict[str, tuple[str, tuple[str, ...]]] = {
         "bench_services",
         ("dossiers", "duration", "connections", "workers", "threads", "submissions", "reuse"),
     ),
-    "exchange": ("bench_exchange", ("docs", "big_mb", "prefix", "accept", "signed")),
+    "exchange": (
+        "bench_exchange",
+        ("docs", "big_mb", "prefix", "accept", "signed", "hub_processes"),
+    ),
     "hubstore": ("bench_hubstore", ("docs", "rounds", "prefix")),
     "signatures": ("bench_signatures", ("docs", "big_mb")),
 }
@@ -61,6 +64,7 @@ class Command(BaseCommand):
         exchange.add_argument("--prefix", default="congso_bench_exchange")
         exchange.add_argument("--accept", choices=["auto", "clerk"], default="auto")
         exchange.add_argument("--signed", action="store_true")
+        exchange.add_argument("--hub-processes", type=_positive, default=1)
         # `congso bench hubstore …` is the exchange app's `bench_hubstore` command.
         hubstore = commands.add_parser("hubstore", help="Trục chứa nhiều năm gói tin.")
         hubstore.add_argument("--docs", type=_positive, default=1_000_000)

@@ -47,6 +47,12 @@ class Command(BaseCommand):
             action="store_true",
             help="văn bản ký số PAdES (PKI THỬ NGHIỆM, token SoftHSM2); bên nhận kiểm tra chữ ký",
         )
+        parser.add_argument(
+            "--hub-processes",
+            type=int,
+            default=1,
+            help="số tiến trình của trục (congso hub serve --processes)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -62,4 +68,5 @@ class Command(BaseCommand):
             prefix=options["prefix"],
             accept=options["accept"],
             signed=options["signed"],
+            hub_processes=options["hub_processes"],
         )

@@ -25,7 +25,13 @@ class Command(BaseCommand):
         serve = sub.add_parser("serve", help="chạy dịch vụ trục (waitress)")
         serve.add_argument("--host", default="127.0.0.1")
         serve.add_argument("--port", type=int, default=8100)
-        serve.add_argument("--threads", type=int, default=None)
+        serve.add_argument("--threads", type=int, default=None, help="số luồng mỗi tiến trình")
+        serve.add_argument(
+            "--processes",
+            type=int,
+            default=None,
+            help="số tiến trình cùng phục vụ một cổng (mặc định HUB_SERVE_PROCESSES, 1)",
+        )
         serve.add_argument("--migrate", action="store_true", help="áp dụng migration trước")
         sub.add_parser("migrate", help="tạo/cập nhật bảng trong CSDL của trục")
         add = sub.add_parser("member-add", help="đăng ký (hoặc cập nhật) một đơn vị thành viên")
@@ -59,30 +65,49 @@ class Command(BaseCommand):
         from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
+        from congso.hub.serving import Supervisor, listening_socket
+
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         threads = options["threads"] or getattr(settings, "HUB_SERVE_THREADS", 8)
+        processes = options["processes"] or getattr(settings, "HUB_SERVE_PROCESSES", 1)
+        if processes < 1:
+            raise CommandError("--processes phải ≥ 1.")
         application = get_wsgi_application()
         _long_lived_objects_frozen()
-        self.stdout.write(
-            f"congso hub: http://{options['host']}:{options['port']}/api/v1/hub/ "
-            f"({threads} luồng, CSDL {settings.DATABASES['default']['NAME']})",
-        )
-        self.stdout.flush()
-        serve(
-            application,
-            host=options["host"],
-            port=options["port"],
-            threads=threads,
+        waitress_options = {
+            "threads": threads,
             # waitress itself refuses (plain 413, connection closed) far bigger bodies; up to
             # this margin the hub answers 413 `hub_too_large` in JSON.
-            max_request_body_size=int(getattr(settings, "HUB_MAX_PACKAGE_BYTES", 0)) + 65536,
+            "max_request_body_size": int(getattr(settings, "HUB_MAX_PACKAGE_BYTES", 0)) + 65536,
             # A request body or an answer larger than these is spooled to a temporary file by
             # waitress; below them it stays in memory (a batch of small packages, a listed page).
-            inbuf_overflow=int(getattr(settings, "HUB_SERVE_INBUF_BYTES", 16 * 2**20)),
-            outbuf_overflow=int(getattr(settings, "HUB_SERVE_OUTBUF_BYTES", 32 * 2**20)),
-            ident="congso-hub",
+            "inbuf_overflow": int(getattr(settings, "HUB_SERVE_INBUF_BYTES", 16 * 2**20)),
+            "outbuf_overflow": int(getattr(settings, "HUB_SERVE_OUTBUF_BYTES", 32 * 2**20)),
+            "ident": "congso-hub",
+        }
+        self.stdout.write(
+            f"congso hub: http://{options['host']}:{options['port']}/api/v1/hub/ "
+            f"({processes} tiến trình × {threads} luồng, "
+            f"CSDL {settings.DATABASES['default']['NAME']})",
         )
+        self.stdout.flush()
+        if processes == 1:
+            serve(application, host=options["host"], port=options["port"], **waitress_options)
+            return
+        if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            self.stderr.write(
+                "Cảnh báo: nhiều tiến trình cùng ghi một CSDL SQLite sẽ phải chờ khóa; "
+                "trục chạy thật nên dùng PostgreSQL (HUB_DATABASE_URL)."
+            )
+        sock = listening_socket(options["host"], options["port"])
+        supervisor = Supervisor(
+            sock=sock,
+            serve=lambda shared: serve(application, sockets=[shared], **waitress_options),
+            processes=processes,
+        )
+        if supervisor.run() != 0:
+            raise CommandError("Các tiến trình của trục liên tục dừng khi khởi động.")
 
     def _migrate(self, options: dict[str, Any]) -> None:
         call_command("migrate", interactive=False, verbosity=1)
