@@ -9,10 +9,10 @@ connection. Nothing the hub keeps in a process is needed by another one: token r
 and deliveries are in the database; a waiting `wait/` request sees a delivery written by
 another child at its next look at the database (`HUB_WAIT_RECHECK_SECONDS`).
 
-The parent only supervises. A child that dies is started again, unless children keep dying
-within `RESTART_WINDOW_S` of their start (a broken configuration: the parent gives up and
-stops the rest, exit status 1). SIGTERM or SIGINT to the parent stops every child (SIGTERM)
-and waits for them; the parent then exits 0.
+The parent only supervises. A child that dies is started again, unless `MAX_QUICK_DEATHS`
+children in a row die within `RESTART_WINDOW_S` of their start (a broken configuration: the
+parent gives up and stops the rest, exit status 1). SIGTERM or SIGINT to the parent stops
+every child (SIGTERM) and waits for them; the parent then exits 0.
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ class Supervisor:
             logger.warning("hub process %s ended (status %s)", pid, status)
             if time.monotonic() - started < RESTART_WINDOW_S:
                 self.quick_deaths += 1
+            else:  # it had served: only deaths in a row at start mean a broken configuration
+                self.quick_deaths = 0
             if self.quick_deaths >= MAX_QUICK_DEATHS:
                 logger.error("hub processes keep dying at start: stopping the hub")
                 failed = True

@@ -424,6 +424,21 @@ class Cluster:
             _stop(self.hub)
             self.hub = None
 
+    def hub_kill_child(self) -> int | None:
+        """SIGKILL one serving child of a hub run with `hub_processes` > 1 (its parent starts
+        another); the child's pid, or None when the hub has no child."""
+        if self.hub is None:
+            return None
+        children = _tree(self.hub.pid)[1:]
+        if not children:
+            return None
+        victim = children[0]
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            return None
+        return victim
+
     def signatures_start(self) -> None:
         """The TEST PKI's TSA/OCSP/CRL service (`congso signatures_services`), until stop_all."""
         log = (self.root / "signatures-services.log").open("ab")

@@ -116,6 +116,9 @@ def run(
         log(f"{time.monotonic() - started:.0f}s worker A killed ({in_flight} pending)")
         time.sleep(2)
         cluster.worker_start("a")
+        if cluster.hub_processes > 1:  # one of the hub's processes dies mid-request (ADR 0026)
+            events["hub_child_killed"] = cluster.hub_kill_child() is not None
+            log(f"{time.monotonic() - started:.0f}s a hub process killed")
 
         _wait("receipts", lambda: _received(cluster) >= step, timeout=timeout / 3, log=log)
         restart = broker_restart()

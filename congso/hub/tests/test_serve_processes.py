@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -71,3 +72,23 @@ def test_two_processes_serve_one_port_and_a_killed_one_comes_back(tmp_path: Path
         assert parent.wait(timeout=20) == 0
         # then no process of the hub is left
         assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+def test_children_that_keep_dying_at_start_stop_the_hub() -> None:
+    # given a configuration on which every child fails at once
+    from congso.hub import serving
+
+    def broken(_sock: socket.socket) -> None:
+        raise RuntimeError("cấu hình hỏng")
+
+    sock = serving.listening_socket("127.0.0.1", 0)
+    supervisor = serving.Supervisor(sock=sock, serve=broken, processes=2)
+    try:
+        # when the supervisor runs
+        status = supervisor.run()
+    finally:
+        sock.close()
+    # then it gives up after MAX_QUICK_DEATHS children died in a row, with no child left
+    assert status == 1
+    assert supervisor.quick_deaths == serving.MAX_QUICK_DEATHS
+    assert supervisor.children == {}

@@ -1,7 +1,7 @@
 """Issue 5, Reliability: two installations of the platform (two PostgreSQL databases, two
-Celery workers on RabbitMQ) exchange N documents through a running hub process while the hub is
-stopped and restarted, A's worker is SIGKILLed mid-send, the broker restarts and packages are
-delivered twice; then both databases are counted.
+Celery workers on RabbitMQ) exchange N documents through a running hub (two processes) while the
+hub is stopped and restarted, A's worker is SIGKILLed mid-send, one hub process is SIGKILLed,
+the broker restarts and packages are delivered twice; then both databases are counted.
 
 Runs on PostgreSQL with RabbitMQ at 127.0.0.1:5672 (under CI=true with PostgreSQL a missing
 broker is a failure, not a skip). N = CONGSO_RELIABILITY_DOCS (default 1000), bounded by
@@ -42,15 +42,16 @@ def cluster(tmp_path: Path) -> Any:
         pytest.skip(reason)
     url = os.environ.get("DATABASE_URL", "")
     prefix = f"{settings.DATABASES['default']['NAME']}_rel".removeprefix("test_")
-    made = Cluster(root=tmp_path / "cluster", pg_url=url, prefix=prefix)
+    # the hub serves from two processes (ADR 0026): one of them is killed in flight too
+    made = Cluster(root=tmp_path / "cluster", pg_url=url, prefix=prefix, hub_processes=2)
     yield made
     made.stop_all()
 
 
 def test_every_document_arrives_once_and_every_status_comes_back(cluster: Cluster) -> None:
     # given installation A issuing DOCS documents to installation B through a running hub
-    # when, in flight, the hub stops and restarts, A's worker is SIGKILLed mid-send, the broker
-    # restarts and packages are delivered to B twice
+    # when, in flight, the hub stops and restarts, A's worker is SIGKILLed mid-send, one of the
+    # hub's two processes is SIGKILLed, the broker restarts and packages are delivered to B twice
     events = scenario.run(cluster, docs=DOCS, timeout=TIMEOUT)
     print("\nreliability", json.dumps(events, ensure_ascii=False, indent=1))  # noqa: T201
     a, b = events["a"], events["b"]
@@ -75,6 +76,7 @@ def test_every_document_arrives_once_and_every_status_comes_back(cluster: Cluste
     }
     # and the disruptions really happened: a package posted again kept its first id, the
     # redelivered packages registered nothing new, nothing was refused
+    assert events["hub_child_killed"] is True
     assert events["repost"] == {"reposted": True, "same_id": True}
     assert events["redelivered"] > 0
     assert b["incidents"] == {}
