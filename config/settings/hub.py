@@ -132,3 +132,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = max(100, HUB_BATCH_MAX_ITEMS)
 HUB_WAIT_MAX_SECONDS = env_int("HUB_WAIT_MAX_SECONDS", 25)
 HUB_WAIT_RECHECK_SECONDS = env_int("HUB_WAIT_RECHECK_SECONDS", 1)
 HUB_WAIT_MAX_WAITERS = env_int("HUB_WAIT_MAX_WAITERS", max(HUB_SERVE_THREADS // 2, 1))
+# Deliveries announced to the other hub processes over PostgreSQL NOTIFY (ADR 0026); unset: on
+# when the hub serves from several processes. While a process listens, it re-checks rarely.
+HUB_WAIT_NOTIFY = env_bool("HUB_WAIT_NOTIFY") if env_str("HUB_WAIT_NOTIFY", "") else None
+HUB_WAIT_RECHECK_NOTIFIED_SECONDS = env_int("HUB_WAIT_RECHECK_NOTIFIED_SECONDS", 10)

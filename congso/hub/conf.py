@@ -98,6 +98,21 @@ def wait_recheck_seconds() -> float:
     return float(getattr(settings, "HUB_WAIT_RECHECK_SECONDS", 1.0))
 
 
+def wait_notify() -> bool:
+    """Whether deliveries are announced to the other hub processes over PostgreSQL NOTIFY
+    (`HUB_WAIT_NOTIFY`; by default only when the hub runs several processes, ADR 0026)."""
+    configured = getattr(settings, "HUB_WAIT_NOTIFY", None)
+    if configured is None:
+        return int(getattr(settings, "HUB_SERVE_PROCESSES", 1)) > 1
+    return bool(configured)
+
+
+def wait_recheck_notified_seconds() -> float:
+    """How often a held `wait/` request looks at the database while its process listens for
+    other processes' deliveries (a notice lost during a reconnection is found then)."""
+    return float(getattr(settings, "HUB_WAIT_RECHECK_NOTIFIED_SECONDS", 10.0))
+
+
 def wait_max_waiters() -> int:
     """How many `wait/` requests one hub process holds at once (each holds a server thread)."""
     default = max(int(getattr(settings, "HUB_SERVE_THREADS", 8)) // 2, 1)

@@ -3,10 +3,12 @@ until a package or a status is delivered to it, or until its time is up, so a co
 of a new delivery at once instead of at its next poll.
 
 Each delivery written wakes the waiting requests of its recipients when its transaction
-commits (`deliveries_made`), in this process. A request also looks at the database again every
-`HUB_WAIT_RECHECK_SECONDS`, so a delivery written by another hub process is seen within that
-time. At most `HUB_WAIT_MAX_WAITERS` requests wait at once (each holds a server thread); the
-others are answered at once, as if nothing had come.
+commits (`deliveries_made`), in this process. With several hub processes, PostgreSQL's NOTIFY
+carries the same wake-up to the others (`notices`, ADR 0026). A request also looks at the
+database again every `HUB_WAIT_RECHECK_SECONDS` (`HUB_WAIT_RECHECK_NOTIFIED_SECONDS` while its
+process listens), so a delivery is seen within that time whatever happens to the notices. At
+most `HUB_WAIT_MAX_WAITERS` requests wait at once (each holds a server thread); the others are
+answered at once, as if nothing had come.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from congso.hub import conf
+from congso.hub.services import notices
 
 _changed = threading.Condition()
 _generation: defaultdict[int, int] = defaultdict(int)  # member id -> deliveries made so far
@@ -26,9 +29,11 @@ _waiting = 0
 
 
 def deliveries_made(recipient_ids: Iterable[int]) -> None:
-    """Wake the requests waiting for these members once the current transaction commits."""
+    """Wake the requests waiting for these members once the current transaction commits, in
+    this process and (with several processes, ADR 0026) in the others."""
     ids = sorted(set(recipient_ids))
     if ids:
+        notices.deliveries_notify(ids)
         transaction.on_commit(lambda: _wake(ids))
 
 
@@ -47,6 +52,8 @@ def delivery_wait(*, member_id: int, seconds: float, pending: Callable[[], bool]
         return True
     if seconds <= 0:
         return False
+    # Listening starts before the snapshot below, so no notice falls between the two.
+    announced = notices.listening(_wake)
     with _changed:
         if _waiting >= conf.wait_max_waiters():
             return False
@@ -55,6 +62,10 @@ def delivery_wait(*, member_id: int, seconds: float, pending: Callable[[], bool]
     try:
         deadline = time.monotonic() + seconds
         recheck = conf.wait_recheck_seconds()
+        if announced:  # other processes' deliveries wake this one too
+            recheck = max(recheck, conf.wait_recheck_notified_seconds())
+            if pending():  # committed after the first look, before the snapshot
+                return True
         while True:
             left = deadline - time.monotonic()
             if left <= 0:

@@ -100,6 +100,7 @@ class Command(BaseCommand):
                 "Cảnh báo: nhiều tiến trình cùng ghi một CSDL SQLite sẽ phải chờ khóa; "
                 "trục chạy thật nên dùng PostgreSQL (HUB_DATABASE_URL)."
             )
+        settings.HUB_SERVE_PROCESSES = processes  # HUB_WAIT_NOTIFY's default follows it
         sock = listening_socket(options["host"], options["port"])
         supervisor = Supervisor(
             sock=sock,
