@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection
@@ -38,13 +38,13 @@ def enabled() -> bool:
     return conf.wait_notify() and connection.vendor == "postgresql"
 
 
-def deliveries_notify(recipient_ids: Iterable[int]) -> None:
+def deliveries_notify(recipient_ids: list[int]) -> None:
     """Inside the transaction that writes deliveries: notify the other hub processes of these
-    recipients when it commits."""
+    recipients (distinct, as `wakeups.deliveries_made` gives them) when it commits."""
     if not enabled():
         return
     with connection.cursor() as cursor:
-        for payload in _payloads(sorted(set(recipient_ids))):
+        for payload in _payloads(recipient_ids):
             cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
 
 
