@@ -24,7 +24,8 @@ def outgoing_section(request: Any, document: Any) -> str:
     issued = document.status in (OutgoingStatus.ISSUED, OutgoingStatus.REPLACED)
     for row in rows:
         asked = any(m.kind == BusinessKind.REVOKE for m in row.business)  # type: ignore[attr-defined]
-        sent = row.outbox_message.status == OutboxStatus.SENT
+        outbox = row.outbox  # type: ignore[attr-defined]
+        sent = outbox is not None and outbox.status == OutboxStatus.SENT
         row.can_ask_revoke = clerk and issued and sent and not asked  # type: ignore[attr-defined]
     return render_to_string(
         "exchange/_outgoing_section.html", {"rows": rows, "document": document}, request=request

@@ -36,8 +36,9 @@ def recipient_history(recipient: OutgoingRecipient) -> list[RecipientStatusEvent
 
 
 def outgoing_exchange_rows(document: Any) -> list[OutgoingRecipient]:
-    """The document's outside recipients, each with `history` (status replies) and `business`
-    (revoke / replace / update packages sent to it)."""
+    """The document's outside recipients, each with `history` (status replies), `business`
+    (revoke / replace / update packages sent to it) and `outbox` (its send, None before the
+    document is issued)."""
     recipients = list(
         OutgoingRecipient.objects.filter(document=document, agency__isnull=True)
         .select_related("outbox_message")
@@ -53,6 +54,8 @@ def outgoing_exchange_rows(document: Any) -> list[OutgoingRecipient]:
     for recipient in recipients:
         recipient.history = list(recipient.status_events.all())  # type: ignore[attr-defined]
         recipient.business = list(recipient.business_messages.all())  # type: ignore[attr-defined]
+        # no outbox row until the document is issued (the row is written by the issuing)
+        recipient.outbox = getattr(recipient, "outbox_message", None)  # type: ignore[attr-defined]
     return recipients
 
 

@@ -181,7 +181,9 @@ def _refused(request: HttpRequest, case_file_id: int, error: CongsoError) -> Htt
 @require_http_methods(["GET", "POST"])
 def casefile_list_page(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    form = CaseFileForm(request.POST or None, initial={"language": "Tiếng Việt"})
+    form = CaseFileForm(
+        request.POST if request.method == "POST" else None, initial={"language": "Tiếng Việt"}
+    )
     error, status = "", 200
     if request.method == "POST":
         status = 400

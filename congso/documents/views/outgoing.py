@@ -145,9 +145,15 @@ def _draft_kwargs(form: DraftForm) -> dict[str, Any]:
 def outgoing_compose(request: HttpRequest) -> HttpResponse:
     """Soạn thảo: the form fills the layout of Phụ lục I; the PDF is rendered on saving."""
     upload_mode = request.GET.get("tai_len") == "1" or "file" in request.FILES
-    form = DraftForm(request.POST or None, user=request.user)
-    recipients = RecipientsForm(request.POST or None, user=request.user, prefix="nn")
-    upload = UploadForm(request.POST or None, request.FILES or None) if upload_mode else None
+    form = DraftForm(request.POST if request.method == "POST" else None, user=request.user)
+    recipients = RecipientsForm(
+        request.POST if request.method == "POST" else None, user=request.user, prefix="nn"
+    )
+    upload = (
+        UploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
+        if upload_mode
+        else None
+    )
     if request.method == "POST" and form.is_valid() and recipients.is_valid():
         if upload is None or upload.is_valid():
             try:
@@ -205,9 +211,11 @@ def outgoing_edit(request: HttpRequest, document_id: int) -> HttpResponse:
     }
     for slot, step in enumerate((s for s in steps if s.kind == "review"), start=1):
         initial[f"reviewer_{slot}"] = step.reviewer_id
-    form = DraftForm(request.POST or None, user=request.user, initial=initial)
+    form = DraftForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
     recipients = RecipientsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         user=request.user,
         prefix="nn",
         initial={

@@ -155,7 +155,7 @@ def counter_intake_page(request: HttpRequest) -> HttpResponseBase:
     except CongsoError:
         messages.error(request, _("Không tìm thấy thủ tục hành chính."))
         return redirect("dossiers:intake")
-    form = CounterIntakeForm(request.POST or None)
+    form = CounterIntakeForm(request.POST if request.method == "POST" else None)
     receive_now = request.method != "POST" or request.POST.get("tiep_nhan_ngay") == "1"
     if request.method == "POST" and form.is_valid():
         try:

@@ -112,8 +112,9 @@ def leader_b(agency_b: Any) -> Any:
 
 
 @pytest.fixture
-def issue_to(agency_a: Any, clerk_a: Any) -> Callable[..., Any]:
-    """Issue a công văn of agency A to the given outside recipients (RecipientSpec or codes)."""
+def approve_to(agency_a: Any) -> Callable[..., Any]:
+    """A công văn of agency A to the given outside recipients (RecipientSpec or codes), signed
+    off by its leader and waiting for the clerk to issue it."""
     unit = InternalUnitFactory.create(parent=agency_a, name="Văn phòng Sở", abbreviation="VP")
     drafter = StaffUserFactory.create(agency=agency_a, unit=unit, roles=[Role.SPECIALIST])
     signer = StaffUserFactory.create(
@@ -123,9 +124,7 @@ def issue_to(agency_a: Any, clerk_a: Any) -> Callable[..., Any]:
         full_name="Phan Văn Hùng",
     )
 
-    def issue(
-        *codes: str, before_issue: Callable[[Any], Any] | None = None, **overrides: Any
-    ) -> Any:
+    def approve(*codes: str, **overrides: Any) -> Any:
         recipients = [
             RecipientSpec(name=f"Cơ quan {code}", organ_id=code) for code in codes or (B_CODE,)
         ]
@@ -142,6 +141,19 @@ def issue_to(agency_a: Any, clerk_a: Any) -> Callable[..., Any]:
         outgoing_services.outgoing_document_submit(actor=drafter, document=document)
         outgoing_services.outgoing_step_approve(actor=signer, document=document)
         document.refresh_from_db()
+        return document
+
+    return approve
+
+
+@pytest.fixture
+def issue_to(approve_to: Callable[..., Any], clerk_a: Any) -> Callable[..., Any]:
+    """Issue a công văn of agency A to the given outside recipients (RecipientSpec or codes)."""
+
+    def issue(
+        *codes: str, before_issue: Callable[[Any], Any] | None = None, **overrides: Any
+    ) -> Any:
+        document = approve_to(*codes, **overrides)
         if before_issue is not None:
             before_issue(document)  # e.g. declare what it replaces or corrects
         return outgoing_services.outgoing_document_issue(clerk=clerk_a, document=document)

@@ -63,6 +63,22 @@ def test_the_outgoing_page_shows_each_recipients_history_and_the_revoke_request_
     assert ask_url in html
 
 
+def test_an_approved_document_not_yet_issued_shows_its_outside_recipient_as_not_sent(
+    client: Any, approve_to: Callable[..., Any], clerk_a: Any
+) -> None:
+    # given a document to an outside recipient, signed off but not issued (no outbox row yet)
+    document = approve_to(B_CODE)
+    assert not OutboxMessage.objects.filter(document=document).exists()
+    client.force_login(clerk_a)
+    # when A's clerk opens it
+    page = client.get(reverse("documents:outgoing-detail", args=[document.pk]))
+    # then the page says it is not sent yet, and offers no revocation
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "chưa gửi — văn bản được gửi khi ban hành" in html
+    assert reverse("exchange:revoke-ask", args=[document.recipients.get().pk]) not in html
+
+
 def test_the_clerk_asks_for_revocation_from_the_page_and_b_decides_on_its_page(
     client: Any,
     hub: FakeHub,

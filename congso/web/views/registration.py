@@ -36,7 +36,7 @@ FIELD_OF = {
 @sensitive_post_parameters("password", "password_again")
 def register(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next"))
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

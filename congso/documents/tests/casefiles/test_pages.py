@@ -143,6 +143,19 @@ def test_bad_create_input_shows_a_vietnamese_message_and_creates_nothing(
     assert CaseFile.objects.count() == 1
 
 
+def test_an_empty_create_form_ties_each_message_to_its_field_and_sums_up(browser, clerk):
+    # given the form sent empty
+    # when
+    response = browser.post(LIST, {}, HTTP_ACCEPT_LANGUAGE="vi")
+    # then each required field points at its own message, and the form starts with a summary
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Vui lòng kiểm tra lại các ô được đánh dấu bên dưới." in html
+    for name in ("notation", "title"):
+        assert f'aria-describedby="id_{name}_error"' in html
+        assert f'id="id_{name}_error"' in html
+
+
 def test_the_detail_page_lists_documents_in_order_with_links(browser, clerk, document):
     # given
     first, second = document(subject="Giấy mời họp"), document(subject="Kế hoạch tổ chức")
