@@ -294,7 +294,7 @@ def test_a_liên_thông_dossier_from_the_portal_to_the_rating_in_step_with_the_n
     due_before = dossier.due_at
     page.get_by_text("Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)").click()
     page.locator("input[name=components][value=TP2]").check()
-    page.locator("#id_reason").fill("Thiếu bản sao Căn cước công dân")
+    page.locator("#bs-reason").fill("Thiếu bản sao Căn cước công dân")
     page.get_by_role("button", name="Gửi yêu cầu bổ sung").click()
     page.get_by_text("thời hạn giải quyết tạm dừng").first.wait_for()
     request_form = pdf_text(

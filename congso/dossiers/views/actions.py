@@ -32,8 +32,9 @@ from congso.dossiers.views.forms import (
     FinishForm,
     ForwardForm,
     NoteForm,
-    ReasonForm,
+    RefuseForm,
     ReturnForm,
+    StopForm,
     SupplementForm,
 )
 from congso.organizations.models import Agency
@@ -76,7 +77,7 @@ def supplement_submit(request: HttpRequest, dossier_id: int) -> str:
 
 @dossier_action
 def refuse(request: HttpRequest, dossier_id: int) -> str:
-    data = valid(ReasonForm(request.POST))
+    data = valid(RefuseForm(request.POST))
     dossier_refuse(request.user, _dossier(request, dossier_id), data["reason"])
     return _("Đã từ chối tiếp nhận hồ sơ. In Phiếu từ chối (Mẫu 03).")
 
@@ -152,6 +153,6 @@ def fee_paid(request: HttpRequest, dossier_id: int) -> str:
 
 @dossier_action
 def stop(request: HttpRequest, dossier_id: int) -> str:
-    data = valid(ReasonForm(request.POST))
+    data = valid(StopForm(request.POST))
     dossier_stop(request.user, _dossier(request, dossier_id), data["reason"])
     return _("Đã dừng xử lý hồ sơ. In Thông báo dừng giải quyết hồ sơ gửi người nộp.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -60,7 +61,13 @@ class FormInvalid(Exception):
         self.form = form
 
 
+_action_form: ContextVar[Any] = ContextVar("dossier_action_form", default=None)
+
+
 def valid(form: Any) -> dict[str, Any]:
+    """The form's cleaned data, or FormInvalid; the action wrapper shows the form again (with
+    what the officer typed) if this or the service refuses."""
+    _action_form.set(form)
     if not form.is_valid():
         raise FormInvalid(form)
     return dict(form.cleaned_data)
@@ -72,13 +79,17 @@ def detail_url(dossier_id: int) -> str:
 
 def dossier_action(view: Callable[..., str | None]) -> Callable[..., HttpResponseBase]:
     """Staff only, POST only: the wrapped function calls one service and returns the success
-    message; a refusal (business rule, bad form, missing font) becomes an error message. The
-    officer lands on the dossier again (post/redirect/get)."""
+    message; the officer lands on the dossier again (post/redirect/get). A refusal (business
+    rule, bad form, missing font) is said in the messages; if the action had a form, the
+    dossier page is shown again (400, or the refusal's status) with that action's panel open,
+    its form keeping what was typed and each problem next to its field."""
 
     @staff_required
     @require_POST
     @wraps(view)
     def wrapper(request: HttpRequest, dossier_id: int, **kwargs: Any) -> HttpResponseBase:
+        token = _action_form.set(None)
+        status = 400
         try:
             done = view(request, dossier_id, **kwargs)
         except DossierNotFound:
@@ -93,12 +104,22 @@ def dossier_action(view: Callable[..., str | None]) -> Callable[..., HttpRespons
                 messages.error(request, problem)
         except CongsoError as error:
             messages.error(request, error.message)
+            status = error.http_status
         except FontMissing as error:
             messages.error(request, str(error))
+            status = 503
         else:
             if done:
                 messages.success(request, done)
-        return redirect(detail_url(dossier_id))
+            return redirect(detail_url(dossier_id))
+        finally:
+            form = _action_form.get()
+            _action_form.reset(token)
+        if form is None:  # nothing typed to keep (a button): back to the page, as on success
+            return redirect(detail_url(dossier_id))
+        from congso.dossiers.views.pages import detail_response  # the page renders the panels
+
+        return detail_response(request, dossier_id, failed=view.__name__, bound=form, status=status)
 
     return wrapper
 

@@ -11,13 +11,38 @@ from django.utils.translation import gettext_lazy as _
 from congso.dossiers.constants import Channel, ResultChannel
 
 
-class ReasonForm(forms.Form):
+class PanelForm(forms.Form):
+    """A form of one action panel on the dossier page: its ids (`auto_id`) are unique on the
+    page, set before validation so the problems point at the right fields."""
+
+    auto_id = "id_%s"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", type(self).auto_id)
+        super().__init__(*args, **kwargs)
+
+
+class RefuseForm(PanelForm):
+    auto_id = "refuse-%s"
+
     reason = forms.CharField(
-        label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Lý do cụ thể"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class SupplementForm(forms.Form):
+class StopForm(PanelForm):
+    auto_id = "stop-%s"
+
+    reason = forms.CharField(
+        label=_("Lý do dừng giải quyết"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SupplementForm(PanelForm):
+    auto_id = "bs-%s"
+
     components = forms.MultipleChoiceField(
         label=_("Thành phần cần bổ sung"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -47,9 +72,11 @@ class SupplementForm(forms.Form):
         return chosen
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(PanelForm):
     """The page offers the agencies of the procedure and the officer's colleagues; the service
     checks that they fit the next step."""
+
+    auto_id = "fw-%s"
 
     to_agency = forms.IntegerField(label=_("Chuyển đến cơ quan"), required=False, min_value=1)
     assignee = forms.IntegerField(label=_("Người nhận"), required=False, min_value=1)
@@ -61,7 +88,9 @@ class ForwardForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(PanelForm):
+    auto_id = "done-%s"
+
     note = forms.CharField(
         label=_("Ghi chú"),
         required=False,
@@ -70,7 +99,9 @@ class NoteForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(PanelForm):
+    auto_id = "ext-%s"
+
     new_due = forms.DateField(
         label=_("Ngày hẹn trả mới"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -79,14 +110,18 @@ class ExtendForm(forms.Form):
     )
 
 
-class FinishForm(forms.Form):
+class FinishForm(PanelForm):
+    auto_id = "result-%s"
+
     result_file = forms.FileField(
-        label=_("Tệp kết quả đã ký số (PDF)"),
+        label=_("Tệp kết quả (PDF có chữ ký số)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PanelForm):
+    auto_id = "ret-%s"
+
     channel = forms.ChoiceField(label=_("Hình thức trả kết quả"), choices=ResultChannel.choices)
 
 
@@ -137,7 +172,9 @@ class PeriodForm(forms.Form):
         return data
 
 
-class FeeRequestForm(forms.Form):
+class FeeRequestForm(PanelForm):
+    auto_id = "fee-%s"
+
     amount = forms.IntegerField(
         label=_("Số tiền phải nộp (đồng)"), min_value=1, max_value=10_000_000_000
     )
@@ -146,5 +183,7 @@ class FeeRequestForm(forms.Form):
     )
 
 
-class FeePaidForm(forms.Form):
+class FeePaidForm(PanelForm):
+    auto_id = "feepaid-%s"
+
     payment_reference = forms.CharField(label=_("Số biên lai, chứng từ nộp tiền"), max_length=64)

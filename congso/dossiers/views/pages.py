@@ -44,9 +44,11 @@ from congso.dossiers.views.forms import (
     FeePaidForm,
     FeeRequestForm,
     FinishForm,
+    ForwardForm,
     NoteForm,
-    ReasonForm,
+    RefuseForm,
     ReturnForm,
+    StopForm,
     SupplementForm,
 )
 from congso.dossiers.views.printouts import STOP_NOTICE
@@ -292,6 +294,50 @@ def _printable(dossier: Any, events: list[Any]) -> list[tuple[str, str]]:
 
 @staff_required
 def detail_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    return detail_response(request, dossier_id)
+
+
+# each action's form on the page, by the action's name (its ids are unique: PanelForm)
+ACTION_FORMS = {
+    "supplement_request": "supplement_form",
+    "refuse": "refuse_form",
+    "forward": "forward_form",
+    "complete_step": "complete_form",
+    "extend": "extend_form",
+    "finish": "finish_form",
+    "give_back": "return_form",
+    "fee_request": "fee_request_form",
+    "fee_paid": "fee_paid_form",
+    "stop": "stop_form",
+}
+
+
+def _action_forms(dossier: Any, components: list[Any]) -> dict[str, Any]:
+    choices = [(c.code, f"{c.code}. {c.name}") for c in components]
+    return {
+        "supplement_form": SupplementForm(components=choices),
+        "refuse_form": RefuseForm(),
+        "forward_form": ForwardForm(),
+        "complete_form": NoteForm(),
+        "extend_form": ExtendForm(),
+        "finish_form": FinishForm(),
+        "return_form": ReturnForm(initial={"channel": dossier.result_channel}),
+        "fee_request_form": FeeRequestForm(),
+        "fee_paid_form": FeePaidForm(),
+        "stop_form": StopForm(),
+    }
+
+
+def detail_response(
+    request: HttpRequest,
+    dossier_id: int,
+    *,
+    failed: str = "",
+    bound: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The dossier page; after a refused action (`failed`), that action's panel is open and
+    shows `bound`, the form as the officer sent it, with its problems."""
     dossier = dossier_detail(dossier_id, visible=dossier_visible_to(request.user))
     if dossier is None:
         raise DossierNotFound(dossier_id)
@@ -303,6 +349,9 @@ def detail_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
     present = {f.component_code for f in files}
     agencies, people = _forward_choices(request.user, dossier) if allowed.forward else ([], [])
     now = timezone.now()
+    forms = _action_forms(dossier, components)
+    if failed in ACTION_FORMS and bound is not None:
+        forms[ACTION_FORMS[failed]] = bound
     context = {
         "dossier": dossier,
         "badge": deadline_badge(dossier, now),
@@ -319,24 +368,16 @@ def detail_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
         "files": files,
         "children": list(dossier.children.all()),
         "allowed": allowed,
+        "failed": failed,
         "printable": _printable(dossier, events),
         "secret": recalled_secret(request, dossier.pk),
         "delay": dossier_delay_attribution(dossier, now) if dossier.status in HANDLING else None,
-        "supplement_form": SupplementForm(
-            components=[(c.code, f"{c.code}. {c.name}") for c in components]
-        ),
-        "reason_form": ReasonForm(),
         "forward_agencies": agencies,
         "forward_people": people,
-        "note_form": NoteForm(),
-        "extend_form": ExtendForm(),
-        "finish_form": FinishForm(),
-        "return_form": ReturnForm(initial={"channel": dossier.result_channel}),
         "fee_request": fee_request_open(dossier),
-        "fee_request_form": FeeRequestForm(),
-        "fee_paid_form": FeePaidForm(),
+        **forms,
     }
-    return render(request, "dossiers/detail.html", context)
+    return render(request, "dossiers/detail.html", context, status=status)
 
 
 @staff_required

@@ -143,6 +143,30 @@ def test_a_supplement_request_without_reason_is_refused_with_a_message(desk_clie
     assert any(m.startswith("Lý do") for m in _messages(response))
     online_dossier.refresh_from_db()
     assert online_dossier.status == DossierStatus.SUBMITTED
+    # and the page comes back (400) with that panel open, what was typed kept, the problem
+    # next to its field
+    html = response.content.decode()
+    assert response.status_code == 400
+    panel = html[html.index('<details class="action-block" open>') :]
+    assert panel.index("Yêu cầu bổ sung") < panel.index("</details>")
+    assert "Tờ khai</textarea>" in panel
+    assert 'aria-describedby="bs-reason_error"' in panel
+    assert 'id="bs-reason_error"' in panel
+
+
+def test_a_refusal_by_the_service_keeps_the_form_and_answers_its_status(
+    desk_client, online_dossier
+):
+    # given an extension asked for before the dossier is received (a business rule refuses it)
+    response = desk_client.post(
+        reverse("dossiers:extend", args=[online_dossier.pk]),
+        {"new_due": "2020-12-31", "reason": "Chờ xác minh"},
+    )
+    # then the page says why, and the panel would show what was typed if it is offered
+    assert response.status_code >= 400
+    assert _messages(response)
+    online_dossier.refresh_from_db()
+    assert online_dossier.status == DossierStatus.SUBMITTED
 
 
 def test_refusing_prints_mau_03(desk_client, online_dossier):
