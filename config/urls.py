@@ -32,3 +32,9 @@ urlpatterns = [
     path("dong-bo-cong-dvc/", include("congso.portalsync.urls")),
     path("", include("congso.web.urls")),
 ]
+
+# under /api/ Django's own error answers use the API's error format (congso.core.api.handlers)
+handler400 = "congso.core.api.handlers.bad_request"
+handler403 = "congso.core.api.handlers.permission_denied"
+handler404 = "congso.core.api.handlers.page_not_found"
+handler500 = "congso.core.api.handlers.server_error"

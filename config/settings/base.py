@@ -145,6 +145,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "congso.core.api.parsers.JSONParser",  # refuses JSON nested too deeply (400, not 500)
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "congso.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
@@ -159,6 +164,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "congso.core.api.schema.add_error_responses",  # every operation: its error body
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "congso.organizations.constants.AgencyKind",
         "AdministrativeUnitKindEnum": "congso.organizations.constants.AdministrativeUnitKind",

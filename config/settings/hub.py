@@ -80,6 +80,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "congso hub API",
     "DESCRIPTION": "Trục liên thông văn bản: gửi, nhận, xác nhận gói tin edXML và trạng thái.",
     "ENUM_NAME_OVERRIDES": {},
+    # the hub answers errors in its own shape (congso.hub.api.errors), not the platform's
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from congso.workdays.calendar import LOCAL_TZ
+
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -35,8 +37,11 @@ def parse_receipt(value: str) -> date | datetime:
     try:
         if not _DAY_RE.match(value[:10]) or len(value) < 16:
             raise ValueError(value)
-        return datetime.fromisoformat(value)
-    except ValueError:
+        received = datetime.fromisoformat(value)
+        if received.tzinfo is not None:
+            received.astimezone(LOCAL_TZ)  # a time at the ends of the calendar may not exist here
+        return received
+    except (ValueError, OverflowError):
         raise ValueError(
             _(
                 "Thời điểm nhận “%(value)s” không hợp lệ; viết YYYY-MM-DD hoặc "

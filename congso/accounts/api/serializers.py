@@ -11,6 +11,7 @@ from congso.accounts.api import schema as _schema  # noqa: F401  (registers the 
 from congso.accounts.api.fields import RoleChoiceField, UserKindChoiceField
 from congso.accounts.models import Delegation, User
 from congso.accounts.selectors import user_roles_of
+from congso.core.api.fields import IdField
 from congso.organizations.models import Agency, Position
 
 _ROLE_LIST = serializers.ListField(child=RoleChoiceField())
@@ -43,6 +44,7 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
     position = PositionRefSerializer(read_only=True, allow_null=True)
     roles = serializers.SerializerMethodField()
     is_locked = serializers.BooleanField(read_only=True)
+    email = serializers.CharField(read_only=True, help_text="Thư điện tử; rỗng nếu chưa có.")
 
     class Meta:
         model = User
@@ -155,10 +157,10 @@ class DelegationListFilterSerializer(serializers.Serializer[Any]):
 
 
 class DelegationGrantInputSerializer(serializers.Serializer[Any]):
-    delegator = serializers.IntegerField(
+    delegator = IdField(
         required=False, help_text="Id of the person delegating; defaults to yourself."
     )
-    delegate = serializers.IntegerField(help_text="Id of the person receiving the delegation.")
+    delegate = IdField(help_text="Id of the person receiving the delegation.")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     scope = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")

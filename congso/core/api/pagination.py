@@ -1,6 +1,12 @@
 """Cursor pagination everywhere: stable under inserts and no exact COUNT on large lists."""
 
-from rest_framework import pagination
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+from rest_framework.request import Request
+
+from congso.core.errors import ValidationFailed
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -8,3 +14,15 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-pk"
+
+    def decode_cursor(self, request: Request) -> Any:
+        """A cursor we did not write is the caller's mistake (400 invalid_cursor, as search
+        answers), not a missing page (DRF's 404)."""
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise ValidationFailed(
+                _("Con trỏ phân trang không hợp lệ; hãy tải lại từ trang đầu."),
+                code="invalid_cursor",
+                field=self.cursor_query_param,
+            ) from None

@@ -97,8 +97,13 @@ class Period:
         )
 
 
+# documents of the Vietnamese state; the ends of Python's calendar (years 1 and 9999) cannot be
+# turned into local-time bounds
+PERIOD_YEARS = (1945, 2100)
+
+
 def report_period(start: date | None, end: date | None) -> Period:
-    """A checked period: both days given, start ≤ end, at most five years."""
+    """A checked period: both days given, start ≤ end, at most five years, within PERIOD_YEARS."""
     if start is None or end is None:
         raise ValidationFailed(_("Chọn khoảng thời gian báo cáo."), code="period_required")
     if start > end:
@@ -107,6 +112,12 @@ def report_period(start: date | None, end: date | None) -> Period:
         )
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ValidationFailed(_("Khoảng thời gian tối đa 5 năm."), code="period_too_long")
+    if start.year < PERIOD_YEARS[0] or end.year > PERIOD_YEARS[1]:
+        raise ValidationFailed(
+            _("Khoảng thời gian báo cáo phải nằm trong các năm %(first)d–%(last)d.")
+            % {"first": PERIOD_YEARS[0], "last": PERIOD_YEARS[1]},
+            code="period_out_of_range",
+        )
     return Period(start, end)
 
 

@@ -14,12 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congso.core.api.fields import IdField
 from congso.core.errors import ValidationFailed
 from congso.dossiers.selectors_queue import queue_state
 
 
 class QueueStateFilterSerializer(serializers.Serializer):
-    agency = serializers.IntegerField(
+    agency = IdField(
         required=False, min_value=1, help_text="Default: the signed-in officer's agency."
     )
     day = serializers.DateField(

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congso.accounts.models import User
+from congso.core.api.fields import IdField
 from congso.dossiers.constants import Channel, DossierStatus, RatingLevel, ResultChannel
 from congso.dossiers.models import (
     Dossier,
@@ -287,7 +288,7 @@ class ListFilterSerializer(serializers.Serializer):
     code = serializers.CharField(required=False)
     applicant = serializers.CharField(required=False)
     overdue = serializers.BooleanField(required=False, default=False)
-    parent_dossier = serializers.IntegerField(required=False)
+    parent_dossier = IdField(required=False)
 
 
 class LookupQuerySerializer(serializers.Serializer):
@@ -296,8 +297,8 @@ class LookupQuerySerializer(serializers.Serializer):
 
 
 class DeadlineQuerySerializer(serializers.Serializer):
-    agency = serializers.IntegerField(required=False)
-    officer = serializers.IntegerField(required=False)
+    agency = IdField(required=False)
+    officer = IdField(required=False)
     days = serializers.IntegerField(required=False, min_value=0, max_value=60)
 
 
@@ -385,7 +386,7 @@ class DraftInputSerializer(serializers.Serializer):
     """A citizen's online dossier (saved as a draft; submit separately)."""
 
     procedure = serializers.CharField(max_length=60, help_text="Mã thủ tục")
-    receiving_agency = serializers.IntegerField(required=False, allow_null=True)
+    receiving_agency = IdField(required=False, allow_null=True)
     applicant_name = serializers.CharField(max_length=255, required=False)
     applicant_id_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     applicant_address = serializers.CharField(max_length=500, required=False, allow_blank=True)

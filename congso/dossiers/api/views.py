@@ -13,7 +13,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from congso.accounts.api.permissions import IsStaffMember
 from congso.accounts.api.request import request_staff, request_user
+from congso.core.api.parsers import JSONParser
 from congso.core.errors import NotFound
 from congso.core.throttle import client_address, throttle_check
 from congso.dossiers import services

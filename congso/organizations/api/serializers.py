@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from congso.core.api.fields import IdField
 from congso.organizations.constants import AdministrativeLevel, AgencyKind
 from congso.organizations.models import AdministrativeUnit, Agency
 
@@ -95,9 +96,7 @@ AgencyNodeSerializer._declared_fields["children"] = AgencyNodeSerializer(many=Tr
 
 class AgencyFilterSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=AgencyKind.choices, required=False)
-    parent = serializers.IntegerField(  # type: ignore[assignment]
-        required=False, min_value=1, help_text="id cơ quan cấp trên"
-    )
+    parent = IdField(required=False, help_text="id cơ quan cấp trên")  # type: ignore[assignment]
     q = serializers.CharField(
         required=False, max_length=100, help_text="Tìm theo tên, chữ viết tắt hoặc mã định danh"
     )
@@ -107,8 +106,8 @@ class AgencyCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=255)
     abbreviation = serializers.CharField(max_length=20)
     kind = serializers.ChoiceField(choices=AgencyKind.choices)
-    parent_id = serializers.IntegerField(required=False, allow_null=True)
-    administrative_unit_id = serializers.IntegerField(required=False, allow_null=True)
+    parent_id = IdField(required=False, allow_null=True)
+    administrative_unit_id = IdField(required=False, allow_null=True)
     code_qcvn102 = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, max_length=_CODE_INPUT_MAX
     )
@@ -142,6 +141,4 @@ def agency_service_arguments(data: dict[str, Any]) -> dict[str, Any]:
 
 class AdministrativeUnitFilterSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=AdministrativeLevel.choices, required=False)
-    parent = serializers.IntegerField(  # type: ignore[assignment]
-        required=False, min_value=1, help_text="id đơn vị cấp trên"
-    )
+    parent = IdField(required=False, help_text="id đơn vị cấp trên")  # type: ignore[assignment]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from congso.core.api.fields import IdField
 from congso.procedures.constants import COMPONENT_FIELDS, ProcedureLevel
 from congso.procedures.models import Procedure, ProcedureComponent, ProcessStep
 
@@ -10,7 +11,7 @@ class ProcedureSearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     level = serializers.ChoiceField(choices=ProcedureLevel.choices, required=False)
     field = serializers.CharField(required=False, max_length=30, help_text="Mã lĩnh vực")
-    agency = serializers.IntegerField(required=False, min_value=1, help_text="Id nơi tiếp nhận")
+    agency = IdField(required=False, help_text="Id nơi tiếp nhận")
 
 
 class ProcedureListSerializer(serializers.ModelSerializer):

@@ -8,13 +8,14 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congso.core.api.pagination import CursorPagination
+from congso.core.api.parsers import JSONParser
 from congso.procedures.access import access_catalogue_management
 from congso.procedures.api.serializers import (
     DriftReportSerializer,

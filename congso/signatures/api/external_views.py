@@ -10,13 +10,14 @@ from typing import Any
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congso.accounts.api.request import request_staff
+from congso.core.api.parsers import JSONParser
 from congso.signatures import external
 from congso.signatures.access import access_external_session_by_id
 from congso.signatures.api.serializers import (

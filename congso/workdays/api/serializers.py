@@ -93,7 +93,11 @@ class DayStatusSerializer(serializers.Serializer):
 class YearQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(
         help_text=_("Năm, ví dụ 2019."),
-        error_messages={"invalid": _("Năm phải là số nguyên, ví dụ 2019.")},
+        max_value=9999,  # the view says which years the calendar knows
+        error_messages={
+            "invalid": _("Năm phải là số nguyên, ví dụ 2019."),
+            "max_value": _("Năm phải là số nguyên, ví dụ 2019."),
+        },
     )
 
 

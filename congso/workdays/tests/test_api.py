@@ -78,6 +78,8 @@ def test_an_aware_start_is_shown_in_local_time(client):
         ({"start": "2019-02-01", "days": "năm"}, "invalid_days", "days"),
         ({"start": "2019-02-01", "days": "-1"}, "invalid_days", "days"),
         ({"start": "2019-02-01", "days": "100000"}, "invalid_days", "days"),
+        ({"start": "0001-01-01T00:00+14:00", "days": "0"}, "invalid_date", "start"),
+        ({"start": "9999-12-31T23:59-12:00", "days": "0"}, "invalid_date", "start"),
         ({"start": "2019-02-01", "days": "5", "cutoff": "3pm"}, "invalid_cutoff", "cutoff"),
         ({"start": "2019-02-01", "days": "5", "cutoff": "15"}, "invalid_cutoff", "cutoff"),
     ],

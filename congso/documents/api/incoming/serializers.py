@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congso.accounts.models import User
 from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
+from congso.core.api.fields import IdField
 from congso.documents.api.incoming.schema import IncomingChoiceField
 from congso.documents.constants import (
     AssignmentRole,
@@ -20,6 +22,7 @@ from congso.documents.constants import (
     IncomingStatus,
 )
 from congso.documents.models import Assignment, HandlingNote, IncomingDocument, IncomingFile
+from congso.documents.services.distribution import MAX_DAYS
 from congso.documents.services.incoming_status import exchange_status_code
 from congso.organizations.constants import AgencyKind
 from congso.organizations.models import Agency
@@ -33,6 +36,22 @@ NOTE_KINDS = (
 
 def _staff() -> Any:
     return User.objects.filter(kind="staff")
+
+
+MAX_PAGES = 100_000  # "Số trang" of a registered document: any real one fits, the database too
+
+
+def _days(**kwargs: Any) -> serializers.IntegerField:
+    """Working days to a deadline (the service checks 1..MAX_DAYS and says so the same way)."""
+    message = _("Số ngày làm việc phải từ 1 đến %(max)d.") % {"max": MAX_DAYS}
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        max_value=MAX_DAYS,
+        error_messages={"max_value": message},
+        **kwargs,
+    )
 
 
 def _text(max_length: int, **kwargs: Any) -> serializers.CharField:
@@ -73,7 +92,9 @@ class RegisterInputSerializer(serializers.Serializer):
         slug_field="code", queryset=SecrecyLevel.objects.all(), required=False, default=None
     )
     language = _text(30)
-    page_amount = serializers.IntegerField(required=False, allow_null=True, default=None)
+    page_amount = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=MAX_PAGES
+    )
     description = _text(500)
     signer_position = _text(100)
     signer_full_name = _text(50)
@@ -102,23 +123,21 @@ class AssignmentEntryInputSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=_staff(), required=False, allow_null=True, default=None
     )
-    days = serializers.IntegerField(required=False, allow_null=True, default=None)
+    days = _days()
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class AssignInputSerializer(serializers.Serializer):
     entries = AssignmentEntryInputSerializer(many=True, allow_empty=False)
     direction_note = _text(5000)
-    days = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Hạn xử lý: số ngày làm việc."
-    )
+    days = _days(help_text="Hạn xử lý: số ngày làm việc.")
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class SubAssignInputSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=_staff())
     role = IncomingChoiceField(AssignmentRole, "IncomingAssignmentRole", required=False)
-    days = serializers.IntegerField(required=False, allow_null=True, default=None)
+    days = _days()
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = _text(5000)
 
@@ -130,7 +149,7 @@ class ReassignInputSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=_staff(), required=False, allow_null=True, default=None
     )
-    days = serializers.IntegerField(required=False, allow_null=True, default=None)
+    days = _days()
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = _text(5000)
 
@@ -142,14 +161,14 @@ class CompleteInputSerializer(serializers.Serializer):
 class NoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     kind = serializers.ChoiceField(choices=NOTE_KINDS, default=HandlingNoteKind.OPINION)
-    assignment = serializers.IntegerField(required=False, allow_null=True, default=None)
+    assignment = IdField(required=False, allow_null=True, default=None)
     progress_percent = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=100
     )
 
 
 class SecretGrantInputSerializer(serializers.Serializer):
-    user = serializers.IntegerField(help_text="Cán bộ của cơ quan được cấp quyền xem.")
+    user = IdField(help_text="Cán bộ của cơ quan được cấp quyền xem.")
 
 
 class ListFilterSerializer(serializers.Serializer):
@@ -163,8 +182,8 @@ class ListFilterSerializer(serializers.Serializer):
 
 
 class OverdueFilterSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(required=False)
-    user = serializers.IntegerField(required=False)
+    unit = IdField(required=False)
+    user = IdField(required=False)
 
 
 # --- Outputs -----------------------------------------------------------------------------------

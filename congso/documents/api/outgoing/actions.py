@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from congso.accounts.api.permissions import IsStaffMember
+from congso.core.api.parsers import JSONParser
 from congso.documents.access import access_outgoing_by_id
 from congso.documents.api.outgoing import serializers as s
 from congso.documents.api.outgoing.views import TAG, detail_response, load, recipient_specs

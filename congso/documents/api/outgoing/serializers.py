@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congso.accounts.models import User
 from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
+from congso.core.api.fields import IdField
 from congso.documents.api.outgoing.schema import NamedChoiceField
 from congso.documents.constants import (
     DeliveryStatus,
@@ -158,9 +158,7 @@ class OutgoingRevokeInputSerializer(serializers.Serializer):
 
 
 class OutgoingRelationInputSerializer(serializers.Serializer):
-    target_id = serializers.IntegerField(
-        min_value=1, help_text="Văn bản đã ban hành bị thay thế / được đính chính."
-    )
+    target_id = IdField(min_value=1, help_text="Văn bản đã ban hành bị thay thế / được đính chính.")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -269,7 +267,7 @@ class OutgoingAttachmentSerializer(serializers.ModelSerializer):
         model = OutgoingAttachment
         fields = ["id", "name", "role", "sha256", "size", "media_type", "url"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.CharField(help_text="Đường dẫn tải tệp (tương đối)."))
     def get_url(self, attachment: OutgoingAttachment) -> str:
         return reverse(
             "documents-api:outgoing-attachment-file",

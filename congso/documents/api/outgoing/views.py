@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from congso.accounts.api.permissions import IsStaffMember
 from congso.accounts.api.request import request_staff
 from congso.core.api.pagination import CursorPagination
+from congso.core.api.parsers import JSONParser
 from congso.core.errors import NotFound, ValidationFailed
 from congso.documents.access import access_outgoing_by_id
 from congso.documents.api.outgoing import serializers as s

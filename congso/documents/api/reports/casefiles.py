@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from congso.accounts.api.permissions import IsStaffMember
 from congso.accounts.api.request import request_staff
+from congso.core.api.fields import IdField
 from congso.documents.access import access_case_file_by_id
 from congso.documents.api.reports.views import file_response
 from congso.documents.constants import Direction
@@ -51,7 +52,9 @@ class CaseFileInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     maintenance = serializers.CharField(max_length=30, help_text="Vĩnh viễn, 10 năm …")
     rights = serializers.CharField(max_length=30, help_text="Công khai, Hạn chế …")
-    year = serializers.IntegerField(required=False, allow_null=True, default=None)
+    year = serializers.IntegerField(
+        required=False, allow_null=True, default=None, max_value=9999
+    )  # the service says which years are accepted
     language = serializers.CharField(max_length=50, required=False, default="Tiếng Việt")
     start_on = serializers.DateField(required=False, allow_null=True, default=None)
     description = serializers.CharField(
@@ -116,13 +119,13 @@ class CaseFileDetailOutputSerializer(serializers.Serializer):
     documents = CaseFileDocumentSerializer(many=True)
 
 
-class AddDocumentSerializer(serializers.Serializer):
+class AddDocumentInputSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices)
-    document_id = serializers.IntegerField(min_value=1)
+    document_id = IdField()
 
 
-class ReorderSerializer(serializers.Serializer):
-    item_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=999)
+class ReorderInputSerializer(serializers.Serializer):
+    item_ids = serializers.ListField(child=IdField(), max_length=999)
 
 
 class CloseSerializer(serializers.Serializer):
@@ -186,13 +189,13 @@ class CaseFileDocumentsApi(APIView):
     permission_classes = STAFF
 
     @extend_schema(
-        request=AddDocumentSerializer,
+        request=AddDocumentInputSerializer,
         responses={201: CaseFileDetailOutputSerializer, **ERRORS},
         tags=TAGS,
     )
     def post(self, request: Request, case_file_id: int) -> Response:
         user = request_staff(request)
-        data = AddDocumentSerializer(data=request.data)
+        data = AddDocumentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case_file_add_document(user=user, case_file_id=case_file_id, **data.validated_data)
         return Response(detail_payload(user, case_file_id), status=status.HTTP_201_CREATED)
@@ -212,13 +215,13 @@ class CaseFileReorderApi(APIView):
     permission_classes = STAFF
 
     @extend_schema(
-        request=ReorderSerializer,
+        request=ReorderInputSerializer,
         responses={200: CaseFileDetailOutputSerializer, **ERRORS},
         tags=TAGS,
     )
     def post(self, request: Request, case_file_id: int) -> Response:
         user = request_staff(request)
-        data = ReorderSerializer(data=request.data)
+        data = ReorderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case_file_reorder(user=user, case_file_id=case_file_id, **data.validated_data)
         return Response(detail_payload(user, case_file_id))

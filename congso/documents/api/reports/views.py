@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from congso.accounts.api.permissions import IsStaffMember
 from congso.accounts.api.request import request_staff
+from congso.core.api.fields import IdField
 from congso.documents.reports.excel import report_xlsx
 from congso.documents.reports.pdf import report_pdf
 from congso.documents.reports.tables import TableReport
@@ -63,7 +64,7 @@ class RegisterQuerySerializer(PeriodSerializer):
 
 
 class HandlingQuerySerializer(PeriodSerializer):
-    unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    unit = IdField(required=False, allow_null=True, default=None)
     group_by = serializers.ChoiceField(
         choices=[("unit", "Theo đơn vị"), ("person", "Theo cá nhân")], default="unit"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from congso.core.api.fields import IdField
 from congso.documents.constants import Direction
 from congso.documents.selectors.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -16,9 +17,7 @@ class SearchQuerySerializer(serializers.Serializer):
     direction = serializers.ListField(
         child=serializers.ChoiceField(choices=Direction.choices), required=False, default=list
     )
-    document_type = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
+    document_type = serializers.ListField(child=IdField(), required=False, default=list)
     issuer = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )

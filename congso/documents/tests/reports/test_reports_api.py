@@ -70,13 +70,18 @@ def test_the_excel_register_names_its_columns(agency):
         ({"start": "hôm qua", "end": "2020-01-01"}, 400, "validation_failed"),
         ({"end": "2020-01-01"}, 400, "validation_failed"),
         ({"start": "2020-01-01", "end": "2020-01-02", "output": "docx"}, 400, "validation_failed"),
+        ({"start": "0001-01-01", "end": "0001-01-01"}, 400, "period_out_of_range"),
+        (
+            {"start": "9999-12-31", "end": "9999-12-31", "output": "xlsx"},
+            400,
+            "period_out_of_range",
+        ),
     ],
 )
-def test_bad_report_parameters_get_clear_errors(agency, params, status, code):
+@pytest.mark.parametrize("report", ["registers/incoming/", "registers/outgoing/", "handling/"])
+def test_bad_report_parameters_get_clear_errors(agency, params, status, code, report):
     # when
-    response = _client(agency, Role.CLERK).get(
-        "/api/v1/documents/reports/registers/incoming/", params
-    )
+    response = _client(agency, Role.CLERK).get(f"/api/v1/documents/reports/{report}", params)
     # then
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
