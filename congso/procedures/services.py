@@ -174,7 +174,8 @@ def procedure_import(
 def procedure_import_json(*, actor: Actor | None, content: bytes | str) -> ImportResult:
     try:
         data = json.loads(content)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        # json recurses once per nesting level: a file of 5,000 "[" exhausts the stack
         raise ValidationFailed(
             _("Tệp nhập không phải JSON hợp lệ."), code="invalid_import_format"
         ) from error

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from congso.audit.services import audit_record
 from congso.core.errors import Conflict, ValidationFailed
 from congso.core.identity import Role
+from congso.dossiers.access import is_applicant_only
 from congso.dossiers.constants import (
     Channel,
     DossierAction,
@@ -35,6 +36,7 @@ from congso.dossiers.services.common import (
     is_staff,
     lock,
     record_event,
+    refuse_nul,
     require_status,
 )
 from congso.dossiers.services.files import check_upload
@@ -64,7 +66,9 @@ def _is_owner(actor: Any, dossier: Dossier) -> bool:
 
 
 def _require_owner_or_desk(actor: Any, dossier: Dossier) -> None:
-    if _is_owner(actor, dossier) or is_desk_of(actor, dossier):
+    if _is_owner(actor, dossier):
+        return
+    if is_desk_of(actor, dossier) and not is_applicant_only(dossier):
         return
     raise DossierNotFound(dossier.pk)
 
@@ -104,6 +108,7 @@ def _apply_fields(dossier: Dossier, data: Mapping[str, Any]) -> list[str]:
             raise ValidationFailed(
                 _("Dữ liệu biểu mẫu không hợp lệ."), code="dossier_form_invalid", field="form_data"
             )
+        refuse_nul(data["form_data"], field="form_data")
         dossier.form_data = data["form_data"]
         changed.append("form_data")
     if "result_channel" in data:
@@ -259,14 +264,35 @@ def dossier_draft_update(actor: Any, dossier: Dossier, data: Mapping[str, Any]) 
     return current
 
 
+def _require_may_add_file(actor: Any, dossier: Dossier) -> None:
+    """The applicant adds to their own draft; the desk adds to a dossier it took at the counter
+    and has not yet received. Nobody else, and never the two mixed: another person's draft is
+    theirs alone (a 404, as the gate says), and an online dossier, once submitted, gets more
+    papers only through a supplement request (Mẫu 02)."""
+    if _is_owner(actor, dossier):
+        require_status(dossier, DossierStatus.DRAFT)
+        return
+    if is_applicant_only(dossier):
+        raise DossierNotFound(dossier.pk)
+    if not is_desk_of(actor, dossier):
+        raise DossierNotFound(dossier.pk)
+    require_status(dossier, DossierStatus.SUBMITTED)
+    if not dossier.events.filter(kind=EventKind.COUNTER_CREATED).exists():
+        raise StepForbidden(
+            _(
+                "Bộ phận Một cửa chỉ thêm tệp vào hồ sơ nhận tại quầy; "
+                "tệp của hồ sơ trực tuyến do người nộp tải lên."
+            )
+        )
+
+
 @audited_service
 def dossier_file_add(
     actor: Any, dossier: Dossier, component_code: str, uploaded_file: Any
 ) -> DossierComponentFile:
     """Attach one component file to a draft (the applicant) or a submitted counter dossier."""
     current = lock(dossier, "procedure")
-    _require_owner_or_desk(actor, current)
-    require_status(current, DossierStatus.DRAFT, DossierStatus.SUBMITTED)
+    _require_may_add_file(actor, current)
     row = _add_file(
         actor=actor,
         dossier=current,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from congso.audit.services import audit_record
 from congso.core.errors import CongsoError, ValidationFailed
 from congso.core.identity import Role
+from congso.core.text import has_nul
 from congso.dossiers import hooks
 from congso.dossiers.constants import DEFAULT_PORTAL_CODES, DossierAction, DossierStatus
 from congso.dossiers.errors import DossierNotFound, InvalidTransition, StepForbidden
@@ -81,8 +82,17 @@ def require_status(dossier: Dossier, *allowed: str) -> None:
         )
 
 
+def refuse_nul(value: Any, *, field: str) -> None:
+    """Refuse the NUL character (U+0000) anywhere in `value` (a string or JSON-like data): DRF's
+    CharField refuses it in plain fields, this covers what reaches a service otherwise (lists,
+    JSON objects, calls from other code); PostgreSQL would fail the write with a 500."""
+    if has_nul(value):
+        raise ValidationFailed(_("Nội dung không được chứa ký tự NUL (U+0000)."), field=field)
+
+
 def clean_text(value: str | None, *, field: str, required: bool, max_length: int = MAX_TEXT) -> str:
     text = (value or "").strip()
+    refuse_nul(text, field=field)
     if required and not text:
         raise ValidationFailed(_("Vui lòng nhập nội dung."), code="text_required", field=field)
     if len(text) > max_length:

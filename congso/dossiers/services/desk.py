@@ -29,6 +29,7 @@ from congso.dossiers.services.common import (
     is_handler,
     lock,
     record_event,
+    refuse_nul,
     require_desk,
     require_handler,
     require_status,
@@ -97,6 +98,7 @@ def _items(items: Iterable[Any]) -> list[dict[str, Any]]:
             }
         else:
             continue
+        refuse_nul(entry, field="items")
         if str(entry.get("name") or entry.get("component_code") or "").strip():
             cleaned.append(entry)
     if not cleaned:

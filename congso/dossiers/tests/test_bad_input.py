@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 from congso.audit.models import AuditEntry
 from congso.core.errors import CongsoError
@@ -174,3 +175,56 @@ def test_rating_only_once_and_only_after_return(citizen: Any, procedure: Any) ->
     services.dossier_rate(citizen, dossier, "satisfied")
     twice = refusal(lambda: services.dossier_rate(citizen, dossier, "unsatisfied"))
     assert twice.code == "dossier_already_rated"
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        ["\u0000"],
+        ["Bản sao\u0000CCCD"],
+        [{"component_code": "TP1", "name": "Bản\u0000sao"}],
+        [{"name": "Bản sao", "originals": {"so\u0000": 1}}],
+        ["Bản sao CCCD", "\u0000"],
+    ],
+)
+def test_supplement_request_with_a_nul_character_is_refused_over_http(
+    citizen: Any, procedure: Any, desk_officer: Any, items: list[Any]
+) -> None:
+    # given: a submitted dossier at the desk (PostgreSQL keeps no U+0000 in text or jsonb)
+    dossier = submitted(citizen, procedure)
+    client = APIClient()
+    client.force_authenticate(desk_officer)
+    events = DossierEvent.objects.count()
+    # when: the desk asks for papers whose list carries a NUL character
+    response = client.post(
+        f"/api/v1/dossiers/{dossier.pk}/supplement-request/",
+        {"items": items, "reason": "x"},
+        format="json",
+    )
+    # then: a 400 naming the field, in Vietnamese; nothing changed; the refusal audited
+    error = response.json()["error"]
+    assert response.status_code == 400
+    assert error["code"] == "validation_failed"
+    assert error["fields"] == {"items": ["Nội dung không được chứa ký tự NUL (U+0000)."]}
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.SUBMITTED
+    assert DossierEvent.objects.count() == events
+    assert refusals() == ["validation_failed"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"form_data": {"ho_ten": "Bé\u0000"}}, "form_data"),
+        ({"form_data": {"me": {"ho\u0000ten": "Na"}}}, "form_data"),
+        ({"summary": "Đăng ký\u0000khai sinh"}, "summary"),
+    ],
+)
+def test_a_draft_with_a_nul_character_is_refused(
+    citizen: Any, procedure: Any, data: dict[str, Any], field: str
+) -> None:
+    # given / when: a service caller (not DRF's CharField) passes a NUL character
+    error = refusal(lambda: services.dossier_draft_create(citizen, procedure, data))
+    # then
+    assert error.code == "validation_failed"
+    assert error.field == field
+    assert not Dossier.objects.exists()

@@ -13,6 +13,7 @@ from jsonschema import SchemaError
 from jsonschema.validators import validator_for
 
 from congso.catalogues.models import ProcedureField
+from congso.core.text import has_nul
 from congso.organizations.constants import AgencyKind
 from congso.organizations.models import Agency
 from congso.procedures.interchange.format import KIND_PREFIX
@@ -49,12 +50,19 @@ class _Checker:
             self.fail(path, code, message)
         seen.add(value)
 
+    def nul_free(self, value: Any, path: str) -> bool:
+        """False (and a problem reported) when the NUL character U+0000 is anywhere in `value`
+        (congso.core.text.has_nul): PostgreSQL would fail the write long after this check."""
+        if has_nul(value):
+            self.fail(path, "invalid_text", _("Không được chứa ký tự NUL (U+0000)."))
+            return False
+        return True
+
     def objects(
         self, value: Any, path: str, not_list: str, not_object: str
     ) -> Iterator[tuple[int, str, dict[str, Any]]]:
-        """(index, path, item) for each object of an optional list; reports what is not."""
-        if value is None:
-            return
+        """(index, path, item) for each object of a list; reports what is not. A list given as
+        null is refused, not read as empty: the import replaces the stored list with it."""
         if not isinstance(value, list):
             self.fail(path, "invalid_list", not_list)
             return
@@ -71,6 +79,8 @@ class _Checker:
             value = ""
         if not isinstance(value, str):
             self.fail(f"{path}.{key}", "invalid_text", _("Giá trị phải là chuỗi ký tự."))
+            return ""
+        if not self.nul_free(value, f"{path}.{key}"):
             return ""
         value = value.strip()
         if required and not value:
@@ -172,6 +182,8 @@ class _Checker:
             return {}
         if not value:
             return {}
+        if not self.nul_free(value, path):
+            return {}
         try:
             validator_for(value).check_schema(value)
         except SchemaError as error:
@@ -180,6 +192,9 @@ class _Checker:
                 "invalid_form_schema",
                 _("JSON Schema của biểu mẫu không hợp lệ: %(error)s") % {"error": error.message},
             )
+            return {}
+        except RecursionError:
+            self.fail(path, "invalid_form_schema", _("JSON Schema của biểu mẫu lồng nhau quá sâu."))
             return {}
         if value.get("type") != "object":
             self.fail(

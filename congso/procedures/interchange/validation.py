@@ -30,7 +30,7 @@ def _components(check: _Checker, value: Any, path: str) -> list[ComponentData]:
     items = check.objects(
         value,
         path,
-        _("Thành phần hồ sơ phải là một danh sách."),
+        _("Thành phần hồ sơ phải là một danh sách ([] khi thủ tục không có thành phần nào)."),
         _("Mỗi thành phần hồ sơ là một đối tượng."),
     )
     for index, where, item in items:
@@ -49,7 +49,9 @@ def _components(check: _Checker, value: Any, path: str) -> list[ComponentData]:
             _("Mã thành phần “%(code)s” bị trùng trong cùng thủ tục.") % {"code": code},
         )
         types = item.get("accepted_types", list(DEFAULT_ACCEPTED_TYPES))
-        if (
+        if not check.nul_free(types, f"{where}.accepted_types"):
+            types = list(DEFAULT_ACCEPTED_TYPES)
+        elif (
             not isinstance(types, list)
             or not types
             or not all(isinstance(t, str) and "/" in t for t in types)
@@ -80,7 +82,7 @@ def _steps(check: _Checker, value: Any, path: str) -> list[StepData]:
     items = check.objects(
         value,
         path,
-        _("Quy trình nội bộ phải là một danh sách."),
+        _("Quy trình nội bộ phải là một danh sách ([] khi thủ tục không có bước nào)."),
         _("Mỗi bước xử lý là một đối tượng."),
     )
     for index, where, item in items:
@@ -196,8 +198,8 @@ def _procedure(check: _Checker, item: Any, path: str) -> ProcedureData | None:
         receiving_agencies=check.receiving(
             item.get("receiving_agencies"), f"{path}.receiving_agencies"
         ),
-        components=_components(check, item.get("components"), f"{path}.components"),
-        steps=_steps(check, item.get("steps"), f"{path}.steps"),
+        components=_components(check, item.get("components", []), f"{path}.components"),
+        steps=_steps(check, item.get("steps", []), f"{path}.steps"),
     )
     if len(check.problems) > before:
         return None

@@ -162,3 +162,67 @@ def test_drift_api_compares_with_posted_national_list(admin_client: APIClient) -
     assert [(d["attribute"], d["national"]) for d in data["differences"]] == [
         ("processing_days", "5.0")
     ]
+
+
+@pytest.mark.parametrize("part", ["components", "steps"])
+def test_reimporting_an_export_with_a_null_list_is_a_400_and_changes_nothing(
+    admin_client: APIClient, desks: dict[str, Any], valid_procedure: dict[str, Any], part: str
+) -> None:
+    # given a stored procedure, exported over the API, with one list of its parts set to null
+    procedure_import(data=[valid_procedure])
+    exported = admin_client.get("/api/v1/procedures/export/").json()
+    item = exported["procedures"][0]
+    item[part] = None
+
+    # when it is imported back
+    response = admin_client.post(
+        "/api/v1/procedures/import/",
+        {"format": exported["format"], "procedures": [item]},
+        format="json",
+    )
+
+    # then a 400 with the import's code naming the procedure and the field; nothing deleted
+    error = response.json()["error"]
+    assert response.status_code == 400
+    assert error["code"] == "procedure_import_invalid"
+    assert [(e["path"], e["code"]) for e in error["details"]["errors"]] == [
+        (f"procedures[0].{part}", "invalid_list")
+    ]
+    procedure = Procedure.objects.get()
+    assert procedure.components.count() == 2
+    assert procedure.steps.count() == 2
+
+
+def test_a_nul_character_in_an_imported_name_is_a_400(
+    admin_client: APIClient, desks: dict[str, Any], valid_procedure: dict[str, Any]
+) -> None:
+    # given a procedure whose name carries U+0000
+    valid_procedure["name"] = "A\u0000B"
+
+    # when it is imported
+    response = admin_client.post("/api/v1/procedures/import/", [valid_procedure], format="json")
+
+    # then it is refused with the import's code, in Vietnamese, and nothing is stored
+    error = response.json()["error"]
+    assert response.status_code == 400
+    assert error["code"] == "procedure_import_invalid"
+    assert error["details"]["errors"] == [
+        {
+            "path": "procedures[0].name",
+            "code": "invalid_text",
+            "message": "Không được chứa ký tự NUL (U+0000).",
+        }
+    ]
+    assert Procedure.objects.count() == 0
+
+
+def test_an_uploaded_json_file_nested_too_deeply_is_a_400(
+    admin_client: APIClient, desks: dict[str, Any]
+) -> None:
+    # given / when: a .json file of 5,000 nested lists is uploaded
+    upload = SimpleUploadedFile("thu-tuc.json", ("[" * 5000 + "]" * 5000).encode())
+    response = admin_client.post("/api/v1/procedures/import/", {"file": upload}, format="multipart")
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_import_format"

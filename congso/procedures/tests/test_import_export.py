@@ -235,3 +235,99 @@ def test_broken_excel_file_is_refused(desks: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as excinfo:
         procedure_import_xlsx(actor=None, content=b"PK\x03\x04 not really a workbook")
     assert excinfo.value.code == "invalid_import_format"
+
+
+@pytest.mark.parametrize("part", ["components", "steps"])
+def test_a_null_list_of_parts_is_refused_and_keeps_the_stored_parts(
+    desks: dict[str, Any], valid_procedure: dict[str, Any], part: str
+) -> None:
+    # given an imported procedure with two components and two steps, exported again
+    procedure_import(data=[valid_procedure])
+    exported = procedure_export()
+    exported["procedures"][0][part] = None
+
+    # when it comes back with that list as null
+    with pytest.raises(ValidationFailed) as excinfo:
+        procedure_import(data=exported)
+
+    # then the import is refused, naming the procedure and the field, and nothing changed
+    assert excinfo.value.code == "procedure_import_invalid"
+    assert _errors(excinfo) == {(f"procedures[0].{part}", "invalid_list")}
+    assert f"procedures[0].{part}" in excinfo.value.message
+    procedure = Procedure.objects.get()
+    assert [c.code for c in procedure.components.all()] == ["TP1", "TP2"]
+    assert procedure.steps.count() == 2
+
+
+def test_a_json_file_nested_too_deeply_is_an_invalid_format(desks: dict[str, Any]) -> None:
+    # given a file of 5,000 nested lists (json recurses once per level)
+    content = "[" * 5000 + "]" * 5000
+
+    # when / then: refused as a bad file, not a RecursionError
+    with pytest.raises(ValidationFailed) as excinfo:
+        procedure_import_json(actor=None, content=content)
+    assert excinfo.value.code == "invalid_import_format"
+
+
+def test_a_form_schema_nested_too_deeply_is_refused(
+    desks: dict[str, Any], valid_procedure: dict[str, Any]
+) -> None:
+    # given a form schema nested 400 objects deep (a JSON file of about 1,200 levels)
+    schema: dict[str, Any] = {"type": "object"}
+    for _ in range(400):
+        schema = {"type": "object", "properties": {"a": schema}}
+    valid_procedure["form_schema"] = schema
+
+    # when / then: a problem of the form schema, not a RecursionError
+    with pytest.raises(ValidationFailed) as excinfo:
+        procedure_import(data=[valid_procedure])
+    assert ("procedures[0].form_schema", "invalid_form_schema") in _errors(excinfo)
+    assert Procedure.objects.count() == 0
+
+
+def _with_nul(procedure: dict[str, Any], path: str) -> None:
+    """Put "A\\u0000B" at `path` ("name", "components.0.name", "form_schema.title" …)."""
+    *parents, last = path.split(".")
+    target: Any = procedure
+    for key in parents:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    if isinstance(target, list):
+        target[int(last)] = "A\u0000B"
+    else:
+        target[last] = "A\u0000B"
+
+
+@pytest.mark.parametrize(
+    ("path", "reported"),
+    [
+        ("name", "procedures[0].name"),
+        ("fee_text", "procedures[0].fee_text"),
+        ("requirements", "procedures[0].requirements"),
+        ("legal_basis", "procedures[0].legal_basis"),
+        ("implementing_agency_name", "procedures[0].implementing_agency_name"),
+        ("result_name", "procedures[0].result_name"),
+        ("components.0.name", "procedures[0].components[0].name"),
+        ("components.1.code", "procedures[0].components[1].code"),
+        ("steps.1.name", "procedures[0].steps[1].name"),
+        ("components.0.accepted_types.0", "procedures[0].components[0].accepted_types"),
+        ("form_schema.title", "procedures[0].form_schema"),
+    ],
+)
+def test_a_nul_character_is_refused_and_nothing_is_stored(
+    desks: dict[str, Any], valid_procedure: dict[str, Any], path: str, reported: str
+) -> None:
+    # given a stored procedure, and the same one with U+0000 in one of its texts
+    procedure_import(data=[valid_procedure])
+    before = procedure_export()
+    changed = copy.deepcopy(valid_procedure)
+    changed["components"][0].setdefault("accepted_types", ["application/pdf"])
+    _with_nul(changed, path)
+
+    # when it is imported (PostgreSQL would refuse the write with a 500)
+    with pytest.raises(ValidationFailed) as excinfo:
+        procedure_import(data=[changed])
+
+    # then the import's own refusal names the field, and the stored procedure is as it was
+    assert excinfo.value.code == "procedure_import_invalid"
+    assert (reported, "invalid_text") in _errors(excinfo)
+    assert procedure_export() == before
