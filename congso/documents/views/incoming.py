@@ -314,12 +314,23 @@ def incoming_detail_page(request: HttpRequest, document_id: int) -> HttpResponse
     """A document with its files, distribution, notes, full history and the viewer's actions.
 
     POST `action=kiem-tra-chu-ky` ("Kiểm tra lại") checks the signatures of its PDFs again."""
+    if request.method == "POST":
+        try:
+            document = access_incoming_by_id(user=request.user, document_id=document_id)
+        except CongsoError:
+            return render(request, "documents/incoming/not_found.html", status=404)
+        return recheck_signatures(request, document)
+    return incoming_detail_response(request, document_id)
+
+
+def incoming_detail_response(
+    request: HttpRequest, document_id: int, *, assign_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """The detail page; after a refused assignment, `assign_form` is the form as it was sent."""
     try:
         document = access_incoming_by_id(user=request.user, document_id=document_id)
     except CongsoError:
         return render(request, "documents/incoming/not_found.html", status=404)
-    if request.method == "POST":
-        return recheck_signatures(request, document)
     incoming_detail_prefetch(document)
     allowed = incoming_allowed_actions(user=request.user, document=document)
     targets = _targets(request.user) if allowed.document or allowed.assignments else []
@@ -340,11 +351,14 @@ def incoming_detail_page(request: HttpRequest, document_id: int) -> HttpResponse
             "history": incoming_history(document),
             "extra_sections": hooks.incoming_detail_sections(request, document),
             "allowed": allowed.document,
-            "assign_form": AssignForm(targets=targets) if "assign" in allowed.document else None,
+            "assign_form": (assign_form or AssignForm(targets=targets))
+            if "assign" in allowed.document
+            else None,
             "targets": targets,
             "stamp": incoming_stamp(document),
             "colleagues": [t for t in targets if t[0].startswith("user:")],
         },
+        status=status,
     )
 
 

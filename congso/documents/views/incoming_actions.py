@@ -37,7 +37,7 @@ from congso.documents.services.incoming_internal import (
 )
 from congso.documents.services.secrets import secret_access_grant
 from congso.documents.views.common import staff_required
-from congso.documents.views.incoming import _targets
+from congso.documents.views.incoming import _targets, incoming_detail_response
 from congso.documents.views.incoming_forms import (
     AssignForm,
     CompleteForm,
@@ -76,6 +76,11 @@ def document_action(view: Callable[..., str | None]) -> Callable[..., HttpRespon
             for problems in invalid.form.errors.values():
                 for problem in problems:
                     messages.error(request, problem)
+            if isinstance(invalid.form, AssignForm) and not request.POST.get("next"):
+                # the page again, the form as sent: what was typed kept, problems by their fields
+                return incoming_detail_response(
+                    request, document_id, assign_form=invalid.form, status=400
+                )
         except DjangoValidationError as error:
             for problem in error.messages:
                 messages.error(request, problem)
@@ -137,18 +142,22 @@ def assign(request: HttpRequest, document_id: int) -> str:
     if not form.is_valid():
         raise FormInvalid(form)
     data = form.cleaned_data
-    entries = []
-    for role, value in form.entries():
-        unit, person = _target(value, request.user)
-        entries.append(AssignmentEntry(role=role, unit=unit, assignee=person))
-    incoming_document_assign(
-        actor=request.user,
-        document=document,
-        entries=entries,
-        direction_note=data["direction_note"],
-        days=data["days"],
-        due_on=data["due_on"],
-    )
+    try:
+        entries = []
+        for role, value in form.entries():
+            unit, person = _target(value, request.user)
+            entries.append(AssignmentEntry(role=role, unit=unit, assignee=person))
+        incoming_document_assign(
+            actor=request.user,
+            document=document,
+            entries=entries,
+            direction_note=data["direction_note"],
+            days=data["days"],
+            due_on=data["due_on"],
+        )
+    except CongsoError as refused:  # shown on the form, next to its field when it names one
+        form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        raise FormInvalid(form) from refused
     return _("Đã phân công xử lý văn bản.")
 
 

@@ -212,15 +212,35 @@ def test_the_leader_distributes_from_the_detail_page(as_user, register, leader, 
     assert document.assignments.count() == 2
 
 
-def test_a_refused_action_is_reported_not_crashed(as_user, register, leader, specialist):
+def test_a_refused_assignment_shows_the_form_again_as_it_was_sent(
+    as_user, register, leader, specialist
+):
+    # given a document to distribute
     document = register()
+    # when the leader sends a deadline the service refuses
     response = as_user(leader).post(
         page("incoming-assign", document_id=document.pk),
-        {"lead": f"user:{specialist.pk}", "due_on": "01/01/2000"},
+        {"lead": f"user:{specialist.pk}", "due_on": "01/01/2000", "direction_note": "Gấp"},
         follow=True,
     )
-    assert response.status_code == 200
-    assert "Hạn xử lý phải sau ngày hôm nay." in response.content.decode()
+    # then the page comes back (400) saying why, with what was chosen and typed, and nothing saved
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Hạn xử lý phải sau ngày hôm nay." in html
+    assert f'<option value="user:{specialist.pk}" selected>' in html
+    assert "Gấp</textarea>" in html
+    assert Assignment.objects.count() == 0
+
+
+def test_an_assignment_with_missing_fields_points_at_them(as_user, register, leader):
+    # given a document to distribute
+    document = register()
+    # when the leader sends the form without choosing who leads
+    response = as_user(leader).post(page("incoming-assign", document_id=document.pk), {})
+    # then the lead field says so on the page
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="id_lead_error"' in html
     assert Assignment.objects.count() == 0
 
 
