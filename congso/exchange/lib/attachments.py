@@ -1,26 +1,29 @@
 """The attachments of a package: base64 content streamed to files (or only counted), then named
 safely, unzipped when the SDK zipped a single file, and moved into the attachment directory.
+
+The zip is read while the content is decoded (unzip.py), by `validate` as by `parse_*`: both
+refuse a corrupt one with the same problem (`attachment_problems`).
 """
 
 from __future__ import annotations
 
 import binascii
-import io
 import mimetypes
 import shutil
 import unicodedata
 import uuid
-import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from congso.exchange.lib import b64
 from congso.exchange.lib import config as C
 from congso.exchange.lib import errors as E
-from congso.exchange.lib.errors import EdxmlError
+from congso.exchange.lib.errors import EdxmlError, Problem
 from congso.exchange.lib.header_reader import _find, _text
 from congso.exchange.lib.model import Attachment
-from congso.exchange.lib.xmlstream import Node
+from congso.exchange.lib.unzip import ZipReading
+from congso.exchange.lib.xmlstream import ATTACHMENT_TEXT, Node
 
 _NOT_BASE64 = (
     "Nội dung tệp đính kèm (AttachmentEncoded/Attachment/ContentTransferEncoded) "
@@ -32,15 +35,22 @@ _NOT_BASE64 = (
 
 
 class _Base64ToFile:
-    """Decodes base64 chunks to a file (or only counts when `directory` is None)."""
+    """Decodes base64 chunks to a file (or only counts when `directory` is None), reading the
+    zip of each content that may have to be unzipped as it goes (`zips`)."""
 
-    def __init__(self, directory: Path | None, limits: C.Limits):
+    def __init__(
+        self, directory: Path | None, limits: C.Limits, config: C.CodecConfig = C.DEFAULT_CONFIG
+    ):
         self.directory = directory
         self.limits = limits
+        self.config = config
+        self.nodes: list[Node] = []  # the ContentTransferEncoded element of each content
         self.raw_files: list[Path | None] = []
         self.contents: list[bytes | None] = []  # decoded in memory (`whole`) instead of a file
         self.sizes: list[int] = []
+        self.zips: list[ZipReading | None] = []
         self._fh: IO[bytes] | None = None
+        self._zip: ZipReading | None = None
         self._pending = b""
         self._size = 0
 
@@ -61,19 +71,31 @@ class _Base64ToFile:
             raise EdxmlError(E.MALFORMED, "ContentTransferEncoded: base64") from None
         if len(decoded) > self.limits.max_attachment_bytes:
             raise EdxmlError(E.ATTACHMENT_TOO_LARGE, "ContentTransferEncoded: size")
+        self.nodes.append(node)
         self.contents.append(decoded if self.directory is not None else None)
         self.sizes.append(len(decoded))
+        zipped = None
+        if _may_unzip(node, self.config):
+            zipped = ZipReading(self.limits, keep=self.directory is not None)
+            zipped.feed(decoded)
+            zipped.close()
+        self.zips.append(zipped)
 
     def begin(self, node: Node) -> None:
         self._pending = b""
         self._size = 0
+        self.nodes.append(node)
         self.contents.append(None)
+        path = None
         if self.directory is not None:
             path = self.directory / f".edxml-{uuid.uuid4().hex}.part"
             self._fh = open(path, "wb")  # noqa: SIM115 - closed in finish/cleanup
-            self.raw_files.append(path)
-        else:
-            self.raw_files.append(None)
+        self.raw_files.append(path)
+        self._zip = None
+        if _may_unzip(node, self.config):
+            target = path.with_name(path.name + ".unzipped") if path is not None else None
+            self._zip = ZipReading(self.limits, target=target)
+        self.zips.append(self._zip)
 
     def data(self, chunk: str) -> None:
         try:
@@ -99,6 +121,8 @@ class _Base64ToFile:
             )
         if self._fh is not None:
             self._fh.write(decoded)
+        if self._zip is not None:
+            self._zip.feed(decoded)
 
     def finish(self, node: Node) -> None:
         if self._pending:
@@ -110,6 +134,9 @@ class _Base64ToFile:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
         self.sizes.append(self._size)
 
     def cleanup(self) -> None:
@@ -118,6 +145,46 @@ class _Base64ToFile:
         for path in self.raw_files:
             if path is not None:
                 path.unlink(missing_ok=True)
+        self.discard_unzipped()
+
+    def discard_unzipped(self) -> None:
+        for zipped in self.zips:
+            if zipped is not None:
+                zipped.discard()
+
+
+def _may_unzip(content: Node, config: C.CodecConfig) -> bool:
+    """Whether the attachment whose ContentTransferEncoded element `content` begins may be one
+    `_unzip_wanted` unzips, from the elements before it (the content streams before the rest
+    is read; in doubt, yes). Only the first ContentTransferEncoded of an Attachment is read."""
+    if not config.unzip_attachments:
+        return False
+    attachment = content.parent
+    if attachment is None or attachment.local != "Attachment":
+        return False
+    content_type: str | None = None
+    name: str | None = None
+    description: str | None = None
+    for child in attachment.children:
+        if child is content:
+            break
+        local = child.local
+        if local == ATTACHMENT_TEXT:
+            return False  # an earlier one is the attachment's content
+        if local == "ContentType" and content_type is None:
+            content_type = child.text
+        elif local == "AttachmentName" and name is None:
+            name = child.text
+        elif local == "Description" and description is None:
+            description = child.text
+    if content_type is not None and content_type != "application/zip":
+        return False
+    if name:
+        return not _safe_name(name, 0).lower().endswith(".zip")
+    if name is not None and description is not None:
+        # an empty AttachmentName: the Description names the file (or the generic name does)
+        return not _safe_name(description, 0).lower().endswith(".zip")
+    return True
 
 
 def _safe_name(name: str, index: int) -> str:
@@ -136,121 +203,93 @@ def _unique(directory: Path, name: str) -> Path:
     return path
 
 
-def _single_member(zf: zipfile.ZipFile, name: str, limits: C.Limits) -> zipfile.ZipInfo | None:
-    """The one file of the SDK's zip (None: not that form), refused when it declares more than
-    the attachment limit (the bytes are counted again while unzipping)."""
-    members = [m for m in zf.infolist() if not m.is_dir()]
-    if len(members) != 1:
-        return None
-    member = members[0]
-    if member.file_size > limits.max_attachment_bytes:
-        raise EdxmlError(
-            E.ATTACHMENT_TOO_LARGE,
-            f"Tệp '{name}' sau khi giải nén vượt giới hạn {limits.max_attachment_bytes} byte.",
-        )
-    return member
-
-
-def _unzip_single(raw: Path, name: str, limits: C.Limits) -> Path | None:
-    """If `raw` is the SDK's zip of one file, extract that file next to it (bounded)."""
-    if not zipfile.is_zipfile(raw):
-        return None
-    with zipfile.ZipFile(raw) as zf:
-        member = _single_member(zf, name, limits)
-        if member is None:
-            return None
-        target = raw.with_name(raw.name + ".unzipped")
-        written = 0
-        with zf.open(member) as src, open(target, "wb") as dst:
-            while chunk := src.read(limits.chunk_size):
-                written += len(chunk)
-                if written > limits.max_attachment_bytes:
-                    dst.close()
-                    target.unlink(missing_ok=True)
-                    raise EdxmlError(
-                        E.ATTACHMENT_TOO_LARGE,
-                        f"Tệp '{name}' sau khi giải nén vượt giới hạn "
-                        f"{limits.max_attachment_bytes} byte.",
-                    )
-                dst.write(chunk)
-        return target
-
-
-def _unzip_single_bytes(raw: bytes, name: str, limits: C.Limits) -> bytes | None:
-    """`_unzip_single` for an attachment decoded in memory: the same checks, in the same order."""
-    source = io.BytesIO(raw)
-    if not zipfile.is_zipfile(source):
-        return None
-    with zipfile.ZipFile(source) as zf:
-        member = _single_member(zf, name, limits)
-        if member is None:
-            return None
-        chunks = []
-        written = 0
-        with zf.open(member) as src:
-            while chunk := src.read(limits.chunk_size):
-                written += len(chunk)
-                if written > limits.max_attachment_bytes:
-                    raise EdxmlError(
-                        E.ATTACHMENT_TOO_LARGE,
-                        f"Tệp '{name}' sau khi giải nén vượt giới hạn "
-                        f"{limits.max_attachment_bytes} byte.",
-                    )
-                chunks.append(chunk)
-        return b"".join(chunks)
-
-
 def _attachment_nodes(root: Node) -> list[Node]:
     encoded = root.find("AttachmentEncoded") or _find(root, "AttachmentEncoded", 3)
     return encoded.findall("Attachment") if encoded is not None else []
 
 
-def _finish_attachments(
-    root: Node, sink: _Base64ToFile, directory: Path, limits: C.Limits, config: C.CodecConfig
-) -> tuple[Attachment, ...]:
-    """Name, unzip and place each attachment; on error, none of them is left in `directory`."""
-    nodes = _attachment_nodes(root)
-    result: list[Attachment] = []
-    raws = iter(zip(sink.raw_files, sink.contents, sink.sizes, strict=True))
-    try:
-        for i, node in enumerate(nodes):
-            if node.find("ContentTransferEncoded") is None:
-                continue
-            raw, content, size = next(raws)
-            name = _text(node, "AttachmentName") or _text(node, "Description")
-            safe = _safe_name(name, i)
-            declared = _text(node, "ContentType")
-            content_type = declared
-            unzip = config.unzip_attachments and (
-                declared == "application/zip" and not safe.lower().endswith(".zip")
+def _unzip_wanted(attachment: Node, safe: str, config: C.CodecConfig) -> bool:
+    """The SDK zipped this file (a `.zip` file travels as itself)."""
+    return (
+        config.unzip_attachments
+        and _text(attachment, "ContentType") == "application/zip"
+        and not safe.lower().endswith(".zip")
+    )
+
+
+def _read_attachments(
+    root: Node, sink: _Base64ToFile
+) -> Iterator[tuple[int, Node, int, str, str, ZipReading | None]]:
+    """Each attachment with content: (position, Attachment element, its index in `sink`, its
+    name, its safe file name, its zip reading when it is to be unzipped)."""
+    index = {node: k for k, node in enumerate(sink.nodes)}
+    for i, node in enumerate(_attachment_nodes(root)):
+        content = node.find(ATTACHMENT_TEXT)
+        if content is None:
+            continue
+        k = index[content]
+        name = _text(node, "AttachmentName") or _text(node, "Description")
+        safe = _safe_name(name, i)
+        zipped = sink.zips[k] if _unzip_wanted(node, safe, sink.config) else None
+        # _may_unzip said yes for every attachment _unzip_wanted unzips
+        assert zipped is not None or not _unzip_wanted(node, safe, sink.config)
+        yield i, node, k, name, safe, zipped
+
+
+def attachment_problems(root: Node, sink: _Base64ToFile) -> list[Problem]:
+    """What refuses the attachments once decoded: a zip that is corrupt, or whose file is over
+    the attachment limit. `validate` reports these; `parse_*` refuses with them."""
+    problems = []
+    for i, _node, _k, _name, safe, zipped in _read_attachments(root, sink):
+        if zipped is None or zipped.problem is None:
+            continue
+        code, reason = zipped.problem
+        path = f"AttachmentEncoded/Attachment[{i + 1}]/ContentTransferEncoded"
+        if code == E.ATTACHMENT_TOO_LARGE:
+            message = (
+                f"Tệp '{safe}' sau khi giải nén vượt giới hạn "
+                f"{sink.limits.max_attachment_bytes} byte."
             )
-            if content is not None:
-                if unzip:
-                    unzipped_bytes = _unzip_single_bytes(content, safe, limits)
-                    if unzipped_bytes is not None:
-                        content = unzipped_bytes
-                        size = len(content)
-                        content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
-                final = _unique(directory, safe)
-                result.append(_attachment(node, name, safe, content_type, final, size))
-                final.write_bytes(content)
-                continue
-            assert raw is not None
-            path = raw
-            if unzip:
-                unzipped = _unzip_single(raw, safe, limits)
-                if unzipped is not None:
+        else:
+            message = (
+                f"Tệp đính kèm thứ {i + 1} ('{safe}') là tệp nén (application/zip) "
+                f"không giải nén được: {reason}."
+            )
+        problems.append(Problem(code, message, path))
+    return problems
+
+
+def _finish_attachments(root: Node, sink: _Base64ToFile, directory: Path) -> tuple[Attachment, ...]:
+    """Name, unzip and place each attachment; on error, none of them is left in `directory`."""
+    result: list[Attachment] = []
+    try:
+        problems = attachment_problems(root, sink)
+        if problems:
+            raise EdxmlError.from_problems(problems)
+        for _i, node, k, name, safe, zipped in _read_attachments(root, sink):
+            raw, content, size = sink.raw_files[k], sink.contents[k], sink.sizes[k]
+            content_type = _text(node, "ContentType")
+            if zipped is not None and zipped.unzipped:
+                # the SDK's zip of one file: that file instead
+                if raw is not None and zipped.target is not None:
                     raw.unlink()
-                    path = unzipped
-                    size = path.stat().st_size
-                    content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
+                    raw = zipped.target
+                content = zipped.content if content is not None else None
+                size = zipped.size
+                content_type = mimetypes.guess_type(safe)[0] or "application/octet-stream"
             final = _unique(directory, safe)
-            shutil.move(path, final)
             result.append(_attachment(node, name, safe, content_type, final, size))
+            if content is not None:
+                final.write_bytes(content)
+            else:
+                assert raw is not None
+                shutil.move(raw, final)
     except BaseException:
         for placed in result:
             placed.path.unlink(missing_ok=True)
         raise
+    finally:
+        sink.discard_unzipped()
     return tuple(result)
 
 

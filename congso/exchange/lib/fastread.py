@@ -11,7 +11,8 @@ Whenever the result could differ from the streaming reader's, `read_small` retur
 caller reads the package with `StreamParser` instead, which then gives the exact result or error
 (same code, same message): anything lxml refuses or warns about, a DOCTYPE, an encoding other
 than UTF-8, XML other than 1.0, a processing instruction in the root element, `xmlns=""` or
-`xmlns:xml`, any `Limits` bound reached, an attachment that does not decode, a namespaced
+`xmlns:xml`, a name (element, attribute, prefix, processing instruction) outside ASCII, any
+`Limits` bound reached, an attachment that does not decode, a namespaced
 attribute whose prefix is ambiguous; for the signature check, also a comment or processing
 instruction outside the root element and the unusual Signature placements the streaming
 verifier treats specially.
@@ -68,6 +69,8 @@ KEPT_BYTES = 16 * 1024 * 1024
 _PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _VERSION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s+version\s*=\s*[\"']1\.0[\"']")
 _EMPTY_DEFAULT_OR_XML = re.compile(rb"xmlns(?:\s*=\s*(?:\"\"|'')|:xml\b)")
+# a namespace prefix declared with a character outside ASCII (see `_ascii_name`)
+_NON_ASCII_PREFIX = re.compile(rb"xmlns:[^\s=/>]*[\x80-\xff]")
 
 _local = threading.local()
 
@@ -275,10 +278,23 @@ def _local_name(el: Any) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _ascii_name(name: str) -> None:
+    """Raise _Fallback for a name outside ASCII.
+
+    libxml2 reads names by XML 1.0 fifth edition (any character from U+00C0 up, U+10000 to
+    U+EFFFF included), expat by the fourth edition's character classes, which refuse tens of
+    thousands of those (`<aȘ>`, `<Note𐀀>`): such a package is left to the streaming reader,
+    which refuses it. (`str.isascii` reads a flag: nothing is scanned.)
+    """
+    if not name.isascii():
+        raise _Fallback
+
+
 def _attrs(el: Any, items: list[tuple[str, str]]) -> list[Attr]:
     attrs: list[Attr] = []
     nsmap: dict[str, str] | None = None
     for key, value in items:
+        _ascii_name(key)
         if key[0] != "{":
             attrs.append(("", "", key, value))
             continue
@@ -291,6 +307,7 @@ def _attrs(el: Any, items: list[tuple[str, str]]) -> list[Attr]:
         prefixes = [p for p, u in nsmap.items() if u == uri and p]
         if len(prefixes) != 1:
             raise _Fallback  # the prefix written cannot be told for sure
+        _ascii_name(prefixes[0])
         attrs.append((prefixes[0], uri, local, value))
     return attrs
 
@@ -335,13 +352,16 @@ class _Walker:
                 if depth > max_depth or elements > max_elements:
                     raise _Fallback
                 tag: str = el.tag
+                prefix: str = el.prefix or ""
+                if not (tag.isascii() and prefix.isascii()):
+                    raise _Fallback  # see _ascii_name
                 if tag[0] == "{":
                     uri, local = tag[1:].split("}", 1)
                 else:
                     uri, local = "", tag
                 items = el.items()
                 parent = stack[-1] if stack else None
-                node = Node(el.prefix or "", uri, local, _attrs(el, items) if items else [], parent)
+                node = Node(prefix, uri, local, _attrs(el, items) if items else [], parent)
                 if parent is not None:
                     parent.children.append(node)
                 else:
@@ -401,8 +421,9 @@ class _Walker:
 
 
 def _unusual(data: bytes) -> bool:
-    """XML other than 1.0, an encoding other than UTF-8, `xmlns=""` or `xmlns:xml`: left to the
-    streaming reader. (A DOCTYPE and processing instructions are looked for in the tree.)
+    """XML other than 1.0, an encoding other than UTF-8, `xmlns=""` or `xmlns:xml`, a prefix
+    declared outside ASCII: left to the streaming reader. (A DOCTYPE, processing instructions
+    and the other names are looked for in the tree.)
 
     The package must begin with `<` (UTF-8, with or without BOM): the byte searches below
     would not see through another encoding.
@@ -417,7 +438,7 @@ def _unusual(data: bytes) -> bool:
             return True
     at = data.find(b"xmlns")
     while at != -1:
-        if _EMPTY_DEFAULT_OR_XML.match(data, at):
+        if _EMPTY_DEFAULT_OR_XML.match(data, at) or _NON_ASCII_PREFIX.match(data, at):
             return True
         at = data.find(b"xmlns", at + 5)
     return False
@@ -438,12 +459,26 @@ def _walk(
     docinfo = tree.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         return None  # the streaming reader refuses it (edxml_forbidden_construct)
+    if not _ascii_around(tree):
+        return None
     walker = _Walker(limits, stop_after)
     try:
         walker.walk(tree)
     except _Fallback:
         return None
     return _Walked(data, limits, tree, walker)
+
+
+def _ascii_around(tree: Any) -> bool:
+    """No processing instruction before or after the root element has a target outside ASCII
+    (see `_ascii_name`; those inside the root are left to the streaming reader anyway)."""
+    for step in ("getprevious", "getnext"):
+        sibling = getattr(tree, step)()
+        while sibling is not None:
+            if sibling.tag is etree.PI and not sibling.target.isascii():
+                return False
+            sibling = getattr(sibling, step)()
+    return True
 
 
 def _kept() -> list[_Walked]:

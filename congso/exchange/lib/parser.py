@@ -100,7 +100,7 @@ def parse_package_checked(
     sinks: list[_Base64ToFile] = []
 
     def new_sink() -> _Base64ToFile:
-        sinks.append(_Base64ToFile(directory, limits))
+        sinks.append(_Base64ToFile(directory, limits, config))
         return sinks[-1]
 
     done: tuple[Attachment, ...] = ()
@@ -113,7 +113,7 @@ def parse_package_checked(
         fatal = [p for p in problems if p.code != E.SECRET_REFUSED or not allow_secret]
         if fatal:
             raise EdxmlError.from_problems(fatal)
-        done = _finish_attachments(root, sink, directory, limits, config)
+        done = _finish_attachments(root, sink, directory)
     except BaseException:
         for used in sinks:
             used.cleanup()

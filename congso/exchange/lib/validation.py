@@ -3,13 +3,14 @@
 `validate_checked` is what a relay (the hub) needs on every package: the problems of `validate`
 and the result of `verify_xml_signature` from ONE streaming pass (the signature verifier listens
 to the same parser events), instead of reading the package twice. Attachments are decoded and
-counted but never written.
+counted but never written; a zipped one is unzipped as it is decoded (its CRC and sizes checked,
+nothing kept), so that a zip `parse_*` would refuse is a problem here too.
 """
 
 from __future__ import annotations
 
 from congso.exchange.lib import config as C
-from congso.exchange.lib.attachments import _attachment_nodes, _Base64ToFile
+from congso.exchange.lib.attachments import _attachment_nodes, _Base64ToFile, attachment_problems
 from congso.exchange.lib.checks import missing, status_problems
 from congso.exchange.lib.errors import EdxmlError, Problem
 from congso.exchange.lib.fastread import read_root
@@ -25,10 +26,13 @@ def validate(
     """Every problem of a package (document or status); [] when valid. Writes no file."""
     limits = limits or C.Limits()
     try:
-        root = read_root(source, limits=limits, sink=lambda: _Base64ToFile(None, limits))[0]
+        root, _check, sink = read_root(
+            source, limits=limits, sink=lambda: _Base64ToFile(None, limits, config)
+        )
     except EdxmlError as exc:
         return list(exc.problems)
-    return _problems(root, config)
+    assert sink is not None
+    return _problems(root, sink, config)
 
 
 def validate_checked(
@@ -42,8 +46,8 @@ def validate_checked(
     """
     limits = limits or C.Limits()
     try:
-        root, check, _sink = read_root(
-            source, limits=limits, sink=lambda: _Base64ToFile(None, limits), config=config
+        root, check, sink = read_root(
+            source, limits=limits, sink=lambda: _Base64ToFile(None, limits, config), config=config
         )
     except EdxmlError as exc:
         first = exc.problems[0]
@@ -52,10 +56,11 @@ def validate_checked(
         )
         return list(exc.problems), unread
     assert check is not None
-    return _problems(root, config), check
+    assert sink is not None
+    return _problems(root, sink, config), check
 
 
-def _problems(root: Node, config: C.CodecConfig) -> list[Problem]:
+def _problems(root: Node, sink: _Base64ToFile, config: C.CodecConfig) -> list[Problem]:
     try:
         kind, node = _kind(root)
     except EdxmlError as exc:
@@ -70,4 +75,4 @@ def _problems(root: Node, config: C.CodecConfig) -> list[Problem]:
             problems.append(
                 missing(f"AttachmentEncoded/Attachment[{i + 1}]/AttachmentName", "tên tệp đính kèm")
             )
-    return problems
+    return problems + attachment_problems(root, sink)

@@ -5,6 +5,8 @@ expat (C, streaming) rather than an lxml tree: lxml keeps a whole text node in m
 target interface also loses the element prefixes that canonicalization needs. Here:
 
 - any DOCTYPE, ENTITY or external entity reference stops the parse (`edxml_forbidden_construct`);
+- an XML declaration naming an encoding expat does not read itself stops the parse
+  (`edxml_malformed`, see `READABLE_ENCODINGS`);
 - total size, nesting depth, element count and in-memory text are bounded (`Limits`);
 - the text of `ContentTransferEncoded` is never kept: each chunk goes to an `AttachmentSink`
   (base64 decoded to a file) and, when a signature is checked, to the digest;
@@ -30,6 +32,16 @@ from congso.exchange.lib.config import DSIG_NS, EDXML_NS, Limits
 
 _SEP = "\x1f"
 ATTACHMENT_TEXT = "ContentTransferEncoded"
+
+# The encodings expat decodes itself (names compared as expat does, ASCII case folded). UTF-8 is
+# what edXML is written in (QCVN 102's sample, TT 39/2017/TT-BTTTT); UTF-16, ISO-8859-1 and
+# US-ASCII are what every XML parser reads, so a package relayed in them stays readable. For any
+# other name pyexpat would build a table from a Python codec, which raises for most names
+# (LookupError, ValueError, UnicodeError) and reads codecs such as "unicode_escape" as if they
+# were character sets: such a package is refused before that.
+READABLE_ENCODINGS = frozenset(
+    {"UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "ISO-8859-1", "US-ASCII"}
+)
 
 
 class Node:
@@ -161,6 +173,17 @@ class StreamParser:
             "Gói tin chứa khai báo DOCTYPE/ENTITY hoặc thực thể ngoài; edXML không cho phép.",
         )
 
+    def _xml_decl(self, version: str | None, encoding: str | None, standalone: int) -> None:
+        # expat calls this before it looks the encoding up, so no codec is ever tried
+        if encoding is not None and not (
+            encoding.isascii() and encoding.upper() in READABLE_ENCODINGS
+        ):
+            raise E.EdxmlError(
+                E.MALFORMED,
+                f"Gói tin khai báo bảng mã '{encoding[:40]}' không được hỗ trợ; "
+                "edXML dùng UTF-8 (cũng đọc được UTF-16, ISO-8859-1, US-ASCII).",
+            )
+
     def _external(self, *args: Any) -> int:
         self._forbidden()
         return 0
@@ -252,6 +275,7 @@ class StreamParser:
         parser.buffer_text = True
         parser.buffer_size = self.limits.chunk_size
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.XmlDeclHandler = self._xml_decl
         parser.StartDoctypeDeclHandler = self._forbidden
         parser.EntityDeclHandler = self._forbidden
         parser.UnparsedEntityDeclHandler = self._forbidden
