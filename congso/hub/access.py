@@ -36,10 +36,15 @@ def access_message_by_id(
 
 
 def access_delivery_for_ack(*, member: Member, message_id: uuid.UUID | str, kind: str) -> Delivery:
-    """The caller's own delivery of a package, for acknowledging it."""
+    """The caller's own delivery of a package, for acknowledging it.
+
+    A revoked delivery is gone for its recipient (`access_message_by_id` answers 404), so it
+    cannot be acknowledged either: missing looks the same.
+    """
     delivery = (
         Delivery.objects.select_related("message", "recipient")
         .filter(message_id=message_id, kind=kind, recipient=member)
+        .exclude(state=DeliveryState.REVOKED)
         .first()
     )
     if delivery is None:
@@ -52,10 +57,13 @@ def access_deliveries_for_ack(
 ) -> dict[uuid.UUID, Delivery]:
     """The caller's own deliveries of these packages, by message id, for acknowledging them.
 
-    Ids of other members' packages, of another kind or of nothing at all are simply absent, so
-    the caller learns nothing about them (as `access_delivery_for_ack` answers 404).
+    Ids of other members' packages, of another kind, of deliveries revoked before the caller
+    fetched them or of nothing at all are simply absent, so the caller learns nothing about them
+    (as `access_delivery_for_ack` answers 404).
     """
-    deliveries = Delivery.objects.filter(message_id__in=message_ids, kind=kind, recipient=member)
+    deliveries = Delivery.objects.filter(
+        message_id__in=message_ids, kind=kind, recipient=member
+    ).exclude(state=DeliveryState.REVOKED)
     return {delivery.message_id: delivery for delivery in deliveries}
 
 

@@ -45,6 +45,16 @@ class HubMessageNotFound(NotFound):
         super().__init__("Không tìm thấy gói tin hoặc đơn vị không có quyền nhận gói tin này.")
 
 
+class HubPathNotFound(NotFound):
+    """A path under the hub's API that names no verb (a package id that is not a UUID in its
+    canonical lowercase form included): the same code as a package the caller may not read."""
+
+    code = "hub_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("Không có địa chỉ này trong API của trục (hoặc không có gói tin này).")
+
+
 class HubMemberInvalid(ValidationFailed):
     code = "hub_member_invalid"
 

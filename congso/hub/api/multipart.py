@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
+from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -32,7 +33,25 @@ def multipart_wanted(request: HttpRequest) -> bool:
     return request.get_preferred_type(_CHOICES) == MEDIA_TYPE
 
 
-class ListingNegotiation(DefaultContentNegotiation):
+class HubNegotiation(DefaultContentNegotiation):
+    """The hub answers JSON (and, for a listing, `multipart/mixed`): an Accept naming neither,
+    or naming them with parameters the hub does not produce, still gets JSON, never a 406 or
+    another format (RFC 9110 §12.5.1 lets a server disregard Accept)."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        renderers = list(renderers)
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except exceptions.NotAcceptable:
+            return _json_renderer(renderers)
+
+
+class ListingNegotiation(HubNegotiation):
     """A listing view asked for `multipart/mixed` writes that answer itself; whatever DRF renders
     for it (errors: 400, 401) stays JSON, and the Accept never ends in 406."""
 
@@ -43,9 +62,13 @@ class ListingNegotiation(DefaultContentNegotiation):
         format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
         if multipart_wanted(request._request):
-            json_renderer = next(r for r in renderers if r.media_type == "application/json")
-            return json_renderer, json_renderer.media_type
+            return _json_renderer(renderers)
         return super().select_renderer(request, renderers, format_suffix)
+
+
+def _json_renderer(renderers: Iterable[BaseRenderer]) -> tuple[BaseRenderer, str]:
+    json_renderer = next(r for r in renderers if r.media_type == "application/json")
+    return json_renderer, json_renderer.media_type
 
 
 def multipart_listing(results: list[dict[str, Any]], files: dict[str, tuple[str, int]]) -> Any:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from congso.hub.api import views
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("statuses/received/", views.StatusReceivedListApi.as_view(), name="status-received"),
     path("statuses/<uuid:message_id>/", views.StatusContentApi.as_view(), name="status-get"),
     path("statuses/<uuid:message_id>/ack/", views.StatusAckApi.as_view(), name="status-ack"),
+    # last: any other path (an id that is not a canonical UUID, a missing slash, a typo) gets
+    # the hub's JSON 404, not Django's HTML page
+    re_path(r"^.*$", views.NotFoundApi.as_view(), name="not-found"),
 ]

@@ -12,12 +12,13 @@ from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from congso.core.api.parsers import JSONParser
 from congso.core.errors import CongsoError
 from congso.hub import conf
 from congso.hub.access import (
@@ -27,7 +28,12 @@ from congso.hub.access import (
 )
 from congso.hub.api.authentication import HubTokenAuthentication
 from congso.hub.api.errors import hub_exception_handler
-from congso.hub.api.multipart import ListingNegotiation, multipart_listing, multipart_wanted
+from congso.hub.api.multipart import (
+    HubNegotiation,
+    ListingNegotiation,
+    multipart_listing,
+    multipart_wanted,
+)
 from congso.hub.api.serializers import (
     AcceptedSerializer,
     AckManyResultSerializer,
@@ -44,7 +50,7 @@ from congso.hub.api.serializers import (
     received_item,
 )
 from congso.hub.constants import MessageKind
-from congso.hub.errors import HubBatchInvalid
+from congso.hub.errors import HubBatchInvalid, HubPathNotFound
 from congso.hub.models import Member
 from congso.hub.selectors import delivery_pending_kinds, delivery_pending_list
 from congso.hub.services.batches import batch_accept
@@ -66,6 +72,9 @@ RAW_XML = {"application/xml": OpenApiTypes.BINARY}
 class HubApiView(APIView):
     authentication_classes = [HubTokenAuthentication]
     permission_classes = [IsAuthenticated]
+    # JSON only (a listing adds its own multipart/mixed): no browsable page, never a 406
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = HubNegotiation
 
     def get_exception_handler(self) -> Callable[..., Any]:
         return hub_exception_handler
@@ -126,13 +135,26 @@ def _accept_each(
     return Response({"results": results})
 
 
-class HealthApi(APIView):
+class HealthApi(HubApiView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, auth=[])
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
+
+
+@extend_schema(exclude=True)
+class NotFoundApi(HubApiView):
+    """Every other path under the API, whatever the method: the hub's JSON 404 (`hub_not_found`),
+    not Django's HTML page. No token is read (and none used up) for a path that names nothing."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise HubPathNotFound()
 
 
 WAIT_DESCRIPTION = (

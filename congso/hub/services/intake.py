@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from congso.audit.services import AuditItem, audit_record_many
@@ -65,6 +67,19 @@ def signature_require(check: Any) -> None:
     raise HubUnprocessable(message, code=code)
 
 
+# `{OrganId},{yyyy/MM/dd},{CodeNumber}/{CodeNotation}` (QCVN 102:2016, MessageHeader/DocumentId;
+# standards §4.3 1.14), read as leniently as a member's platform reads it back (spaces around
+# the parts, a one-digit month or day), so that no variant of another issuer's DocumentId passes.
+_DOCUMENT_ID = re.compile(r"([^,]*),\s*[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}\s*,.*", re.DOTALL)
+
+
+def document_issuer(document_id: str) -> str | None:
+    """The OrganId a DocumentId in the QCVN 102 form names as its issuer (the part before the
+    first comma); None for a DocumentId in another form, which names no issuer."""
+    match = _DOCUMENT_ID.fullmatch(document_id)
+    return match.group(1).strip() if match else None
+
+
 def idempotency_key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -113,7 +128,7 @@ class Lookups:
         *,
         repeats: dict[str, Accepted] | None = None,
         members: dict[str, Member] | None = None,
-        answered: dict[str, Delivery] | None = None,
+        answered: dict[tuple[str, str], Delivery] | None = None,
     ) -> None:
         self._repeats = repeats
         self._members = members
@@ -129,20 +144,35 @@ class Lookups:
             return {m.code: m for m in Member.objects.filter(code__in=codes, is_active=True)}
         return {code: self._members[code] for code in codes if code in self._members}
 
-    def answered(self, sender: Member, document_id: str) -> Delivery | None:
+    def answered(self, reporter: Member, original_sender: str, document_id: str) -> Delivery | None:
+        """The reporter's oldest not-revoked delivery of the document `document_id` sent by the
+        member `original_sender` (a code): what a status of `reporter` on it answers."""
         if self._answered is None:
             return (
-                Delivery.objects.filter(
-                    recipient=sender,
-                    message__kind=MessageKind.EDOC,
-                    message__document_id=document_id,
-                )
-                .exclude(state=DeliveryState.REVOKED)
-                .select_related("message__sender")
-                .order_by("message__created_at")
+                answered_deliveries(reporter, [original_sender], [document_id])
+                .order_by("message__created_at", "pk")
                 .first()
             )
-        return self._answered.get(document_id)
+        return self._answered.get((original_sender, document_id))
+
+
+def answered_deliveries(
+    reporter: Member, original_senders: Sequence[str], document_ids: Sequence[str]
+) -> QuerySet[Delivery]:
+    """The reporter's not-revoked deliveries of documents with one of `document_ids`, sent by
+    one of the members `original_senders` (codes). Read through `hub_message_document` (the few
+    messages of a DocumentId), then each message's delivery to the reporter (`hub_delivery_once`)
+    and its sender by primary key: no scan, however many messages the hub holds (ADR 0025)."""
+    return (
+        Delivery.objects.filter(
+            recipient=reporter,
+            message__kind=MessageKind.EDOC,
+            message__document_id__in=list(document_ids),
+            message__sender__code__in=list(original_senders),
+        )
+        .exclude(state=DeliveryState.REVOKED)
+        .select_related("message__sender")
+    )
 
 
 @dataclass
@@ -171,6 +201,8 @@ class Read:
     business: str = BusinessKind.NEW
     status: Any = None
     document_id: str = ""
+    # a status: the code of the member whose document it answers (ResponseFor/OrganId)
+    original_sender: str = ""
 
 
 def pending_write(pending: Sequence[Pending]) -> list[Accepted]:

@@ -28,6 +28,7 @@ from congso.hub.services.intake import (
     Pending,
     Read,
     codec_refusal,
+    document_issuer,
     envelope_read,
     idempotency_key,
     record_once,
@@ -72,6 +73,7 @@ def message_read(sender: Member, upload: Upload) -> Read:
             raise HubUnprocessable(
                 f"Nghiệp vụ '{business}' không được hỗ trợ.", code="edxml_invalid_code"
             )
+        _document_ids_check(sender, envelope, business)
     except (HubUnprocessable, HubSenderMismatch) as exc:
         refused_log(sender, exc.code)
         raise
@@ -79,6 +81,27 @@ def message_read(sender: Member, upload: Upload) -> Read:
         MessageKind.EDOC, sender.code, envelope.document_id, business, upload.sha256
     )
     return Read(upload=upload, envelope=envelope, key=key, business=business)
+
+
+def _document_ids_check(sender: Member, envelope: Any, business: str) -> None:
+    """A member sends only its own documents: a DocumentId in the QCVN 102 form names its issuer
+    (`{OrganId},{yyyy/MM/dd},{số}/{ký hiệu}`, standards §4.3 1.14), and that must be the sender.
+    So must the earlier document a revoke, update or replace names (Bussiness/DocumentId): the
+    hub links it to the sender's own package of that id. Statuses are routed back to the issuer
+    of the document they answer; a document claiming another issuer's id would draw them. A
+    DocumentId in another form names no issuer and is taken as before."""
+    named = [("DocumentId", envelope.document_id)]
+    if business != BusinessKind.NEW:
+        named.append(("Bussiness/DocumentId", _business_target(envelope)))
+    for element, document_id in named:
+        issuer = document_issuer(document_id)
+        if issuer is not None and issuer != sender.code:
+            raise HubUnprocessable(
+                f"Mã văn bản {element} '{document_id}' mang mã định danh {issuer} của cơ quan "
+                f"ban hành khác, không phải của đơn vị gửi ({sender.code}).",
+                code="hub_document_id_mismatch",
+                details={"element": element, "document_id": document_id, "issuer": issuer},
+            )
 
 
 def message_check(sender: Member, read: Read, lookups: Lookups) -> Accepted | Pending:

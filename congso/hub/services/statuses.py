@@ -1,13 +1,14 @@
 """Status packages (standards §4.6): read once (envelope, status, XML signature), accepted only
-from a recipient of the document they report on, relayed to its sender, and noted on the
-reporter's deliveries for the operator view."""
+from a recipient of the document they report on (named by its sender and DocumentId), relayed to
+that sender, and noted on the reporter's deliveries for the operator view."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from congso.hub import conf
-from congso.hub.constants import BusinessKind, DeliveryState, MessageKind
+from congso.hub.constants import BusinessKind, MessageKind
 from congso.hub.errors import HubSenderMismatch, HubUnprocessable
 from congso.hub.models import Delivery, Member, Message
 from congso.hub.services import intake
@@ -17,6 +18,7 @@ from congso.hub.services.intake import (
     Pending,
     Read,
     codec_refusal,
+    document_issuer,
     idempotency_key,
     record_once,
     refused_log,
@@ -29,8 +31,10 @@ from congso.hub.storage import Upload
 def status_accept(*, sender: Member, upload: Upload) -> Accepted:
     """Take a status package (standards §4.6) and relay it to the sender of the document.
 
-    Only a recipient of the document may report on it (else 422 `hub_unknown_document`). The same
-    (sender, DocumentId, StatusCode, Timestamp) again returns the first status.
+    The document is the one the status names by its sender (ResponseFor/OrganId) and DocumentId
+    together, never by DocumentId alone: only a recipient of that sender's document may report on
+    it (else 422 `hub_unknown_document`), and the status goes to that sender only. The same
+    (sender, DocumentId, StatusCode, Timestamp) again returns the first status (`_status_key`).
     """
     checked = status_check(sender, status_read(sender, upload), Lookups())
     return checked if isinstance(checked, Accepted) else record_once(checked)
@@ -69,18 +73,37 @@ def status_read(sender: Member, upload: Upload) -> Read:
         refused_log(sender, exc.code)
         raise
     document_id = envelope.response_for_document_id or status.response_for_document_id
-    key = idempotency_key(
-        MessageKind.STATUS, sender.code, document_id, status.status_code, str(status.timestamp)
+    original_sender = envelope.to_codes[0] if envelope.to_codes else status.to_orgs[0].code
+    return Read(
+        upload=upload,
+        envelope=envelope,
+        key=_status_key(sender, original_sender, document_id, status),
+        status=status,
+        document_id=document_id,
+        original_sender=original_sender,
     )
-    return Read(upload=upload, envelope=envelope, key=key, status=status, document_id=document_id)
+
+
+def _status_key(sender: Member, original_sender: str, document_id: str, status: Any) -> str:
+    """(reporter, DocumentId, StatusCode, Timestamp), and the document's sender when the
+    DocumentId does not name it: two documents of one DocumentId from different senders
+    (ids in another form, or sent before the hub checked issuers) get a status each. The key of
+    a DocumentId that names its sender is as it always was, so a status sent again after an
+    upgrade is still the same status."""
+    parts = [MessageKind.STATUS, sender.code, document_id]
+    if document_issuer(document_id) != original_sender:
+        parts.append(f"to:{original_sender}")
+    return idempotency_key(*parts, status.status_code, str(status.timestamp))
 
 
 def status_check(sender: Member, read: Read, lookups: Lookups) -> Accepted | Pending:
-    answered = lookups.answered(sender, read.document_id)
+    answered = lookups.answered(sender, read.original_sender, read.document_id)
     if answered is None:
         exc = HubUnprocessable(
-            f"Đơn vị không nhận văn bản {read.document_id} qua trục nên không thể báo trạng thái.",
+            f"Đơn vị không nhận văn bản {read.document_id} của {read.original_sender} qua trục "
+            "nên không thể báo trạng thái.",
             code="hub_unknown_document",
+            details={"document_id": read.document_id, "sender": read.original_sender},
         )
         refused_log(sender, exc.code)
         raise exc
@@ -115,27 +138,23 @@ def status_check(sender: Member, read: Read, lookups: Lookups) -> Accepted | Pen
     )
 
 
-def _answered_many(sender: Member, document_ids: Sequence[str]) -> dict[str, Delivery]:
-    """For each DocumentId: the sender's oldest not-revoked delivery of a document of that id."""
-    rows = (
-        Delivery.objects.filter(
-            recipient=sender,
-            message__kind=MessageKind.EDOC,
-            message__document_id__in=list(document_ids),
-        )
-        .exclude(state=DeliveryState.REVOKED)
-        .select_related("message__sender")
-        .order_by("message__created_at", "pk")
-    )
-    found: dict[str, Delivery] = {}
+def _answered_many(sender: Member, reads: Sequence[Read]) -> dict[tuple[str, str], Delivery]:
+    """For each (document's sender, DocumentId) the statuses answer: the reporter's oldest
+    not-revoked delivery of that document (`Lookups.answered`), all in one query."""
+    wanted = {(r.original_sender, r.document_id) for r in reads}
+    rows = intake.answered_deliveries(
+        sender, sorted({code for code, _ in wanted}), sorted({d for _, d in wanted})
+    ).order_by("message__created_at", "pk")
+    found: dict[tuple[str, str], Delivery] = {}
     for delivery in rows:
-        found.setdefault(delivery.message.document_id, delivery)
+        pair = (delivery.message.sender.code, delivery.message.document_id)
+        if pair in wanted:
+            found.setdefault(pair, delivery)
     return found
 
 
 def statuses_prefetch(sender: Member, reads: list[Read]) -> Lookups:
-    document_ids = sorted({r.document_id for r in reads})
     return Lookups(
         repeats=intake.repeats_of([r.key for r in reads]) if reads else {},
-        answered=_answered_many(sender, document_ids) if document_ids else {},
+        answered=_answered_many(sender, reads) if reads else {},
     )

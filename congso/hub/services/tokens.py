@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 _REQUIRED_CLAIMS = ["iss", "iat", "exp", "jti"]
 _PURGE_EVERY_SECONDS = 60.0
+_CODE_MAX_LENGTH = Member._meta.get_field("code").max_length or 0
+_JTI_MAX_LENGTH = UsedToken._meta.get_field("jti").max_length or 0
 _last_purge = 0.0
 
 
@@ -95,9 +97,23 @@ def _issuer(token: str) -> str:
     except (IndexError, ValueError) as exc:
         raise _refuse("mã thông báo không đọc được") from exc
     issuer = claims.get("iss") if isinstance(claims, dict) else None
-    if not isinstance(issuer, str) or not issuer:
+    if not isinstance(issuer, str) or not issuer or not _storable(issuer, _CODE_MAX_LENGTH):
+        # no member has such a code: refused before the database is asked
         raise _refuse("đơn vị không phải thành viên của trục")
     return issuer
+
+
+def _storable(text: str, max_length: int) -> bool:
+    """Whether `text` can be compared with or written to a text column at all: at most
+    `max_length` characters, no NUL (PostgreSQL refuses it in text) and no lone surrogate
+    (not encodable as UTF-8; JSON's `\\ud800` escape decodes to one)."""
+    if len(text) > max_length or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _member_remembered(code: str) -> _Known | None:
@@ -151,7 +167,7 @@ def _claims_verified(token: str, known: _Known) -> dict[str, Any]:
     if lifetime > conf.token_max_lifetime_seconds() or lifetime <= 0:
         raise _refuse("thời hạn mã thông báo vượt quá mức cho phép")
     jti = str(claims["jti"])
-    if not jti or len(jti) > 255:
+    if not jti or not _storable(jti, _JTI_MAX_LENGTH):
         raise _refuse("thiếu mã jti hợp lệ")
     return claims
 

@@ -39,8 +39,10 @@ def edoc(
     business: str = "new",
     business_document_id: str = "",
     subject: str = "V/v kết nối liên thông văn bản",
+    doc_id: str = "",
 ) -> bytes:
-    """A small document package from `sender`, signed when `keys` are given."""
+    """A small document package from `sender`, signed when `keys` are given; its DocumentId is
+    `doc_id`, else the sender's own `document_id(sender, number)`."""
     header = MessageHeader(
         from_org=Organization(code=sender, name="Đơn vị gửi"),
         to_orgs=tuple(Organization(code=code, name="Đơn vị nhận") for code in recipients),
@@ -50,7 +52,7 @@ def edoc(
         subject=subject,
         content=subject,
         signer=SignerInfo(competence="TM.", position="Chủ tịch", full_name="Nguyễn Văn A"),
-        document_id=document_id(sender, number),
+        document_id=doc_id or document_id(sender, number),
     )
     package = DocumentPackage(
         header=header,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 
 import jwt
@@ -109,6 +110,48 @@ def test_a_deactivated_member_is_refused(client, recipient: HubMember) -> None:
 @pytest.mark.parametrize("header", ["Bearer", "Basic abc", "Bearer not-a-jwt"])
 def test_garbage_authorization_is_refused(client, recipient: HubMember, header: str) -> None:
     _refused(client.get(RECEIVED, HTTP_AUTHORIZATION=header))
+
+
+def _unsigned(claims: bytes) -> str:
+    """A token with these raw JSON claims and no signature at all."""
+    header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=")
+    payload = base64.urlsafe_b64encode(claims).rstrip(b"=")
+    return (header + b"." + payload + b".").decode("ascii")
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        b'{"iss":"\\ud800"}',  # a lone surrogate: not text any database can compare
+        b'{"iss":"000.00.00.H34\\u0000"}',  # NUL: PostgreSQL refuses it in text
+        b'{"iss":"' + b"0" * 100_000 + b'"}',  # longer than any member code
+    ],
+)
+def test_an_issuer_that_no_member_code_can_be_is_refused_unsigned(
+    client, recipient: HubMember, claims: bytes
+) -> None:
+    # when / then
+    detail = _refused(client.get(RECEIVED, HTTP_AUTHORIZATION=f"Bearer {_unsigned(claims)}"))
+    assert "thành viên" in detail
+    assert not UsedToken.objects.exists()
+
+
+@pytest.mark.parametrize("jti", ["\ud800", "a\x00b", "x" * 256])
+def test_a_jti_that_cannot_be_stored_is_refused(client, recipient: HubMember, jti: str) -> None:
+    # given a token signed by the member whose jti is no storable text
+    token = recipient.token(jti=jti)
+    # when / then
+    assert "jti" in _refused(client.get(RECEIVED, HTTP_AUTHORIZATION=f"Bearer {token}"))
+    assert not UsedToken.objects.exists()
+
+
+def test_a_jti_that_cannot_be_stored_is_refused_for_a_known_member(recipient: HubMember) -> None:
+    # given a member whose record a first request brought into memory
+    token_authenticate(token=recipient.token())
+    # when / then
+    with pytest.raises(HubUnauthenticated, match="jti"):
+        token_authenticate(token=recipient.token(jti="\ud800"))
+    assert UsedToken.objects.count() == 1
 
 
 # --- the remembered member record (services/tokens.py): never a way around a change -----------
