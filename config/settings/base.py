@@ -114,6 +114,9 @@ LOGOUT_REDIRECT_URL = "web:public-home"
 # Failed logins before an account is locked, and for how long (minutes).
 CONGSO_LOGIN_MAX_FAILURES = env_int("CONGSO_LOGIN_MAX_FAILURES", 5)
 CONGSO_LOGIN_LOCKOUT_MINUTES = env_int("CONGSO_LOGIN_LOCKOUT_MINUTES", 15)
+# Failed sign-ins per client address (any accounts) before it must wait (429), per window.
+CONGSO_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CONGSO_LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
+CONGSO_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("CONGSO_LOGIN_ADDRESS_WINDOW_MINUTES", 10)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("CONGSO_SESSION_SECONDS", 8 * 3600)

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from congso.accounts.errors import LoginFailed
+from congso.accounts.throttle import sign_in_failed, sign_in_guard
+from congso.core.throttle import client_address
 
 
 class LockoutModelBackend(ModelBackend):
@@ -31,9 +33,14 @@ class LockoutModelBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if username is None or password is None:
             return None
+        client = client_address(request) if request is not None else None
+        if client is not None:
+            sign_in_guard(client)  # RateLimited (429) reaches the API's error handler
         try:
             return password_login_check(username=username, password=password)
         except LoginFailed:
+            if client is not None:
+                sign_in_failed(client)
             return None
 
     def user_can_authenticate(self, user: Any) -> bool:

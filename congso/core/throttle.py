@@ -38,3 +38,9 @@ def throttle_check(
     """Count one try and raise `RateLimited` (429) with `message` once `limit` is exceeded."""
     if throttle_hit(scope, client, window_seconds=window_seconds) > limit:
         raise RateLimited(message, details={"retry_after_seconds": window_seconds})
+
+
+def throttle_count(scope: str, client: str) -> int:
+    """The tries of `client` in `scope` counted in the current window (0 when none), not
+    counting this look: for limits on failures, checked before the costly attempt."""
+    return int(cache.get(f"congso:throttle:{scope}:{client}") or 0)

@@ -25,6 +25,9 @@ from django.views.decorators.http import require_POST
 from congso.accounts.constants import PORTAL_KINDS, LoginFailureCode, LoginPortal
 from congso.accounts.errors import LoginFailed
 from congso.accounts.services import login_attempt, login_totp_verify
+from congso.accounts.throttle import sign_in_failed, sign_in_guard
+from congso.core.errors import RateLimited
+from congso.core.throttle import client_address
 from congso.web.forms import LoginForm, PublicLoginForm, TotpForm
 
 AUTH_BACKEND = "congso.accounts.backends.LockoutModelBackend"
@@ -106,6 +109,14 @@ def _password_step(request: HttpRequest, portal: str, next_url: str | None) -> H
     form = PORTALS[portal]["form"](request.POST)
     if not form.is_valid():
         return _render(request, portal, form=form, step="password", next_url=next_url)
+    client = client_address(request)
+    try:
+        sign_in_guard(client)
+    except RateLimited as error:
+        form.add_error(None, error.message)
+        response = _render(request, portal, form=form, step="password", next_url=next_url)
+        response.status_code = 429
+        return response
     try:
         user = login_attempt(
             username=form.cleaned_data["username"],
@@ -114,6 +125,8 @@ def _password_step(request: HttpRequest, portal: str, next_url: str | None) -> H
             portal=portal,
         )
     except LoginFailed as error:
+        if error.code != LoginFailureCode.TOTP_REQUIRED:
+            sign_in_failed(client)
         user_id = _pending_user_id(error)
         if error.code == LoginFailureCode.TOTP_REQUIRED and user_id is not None:
             request.session[PENDING_SESSION_KEY] = {
@@ -138,6 +151,7 @@ def _code_step(request: HttpRequest, portal: str, pending: dict[str, Any]) -> Ht
             user_id=pending["user_id"], totp_code=form.cleaned_data["code"], portal=portal
         )
     except LoginFailed as error:
+        sign_in_failed(client_address(request))
         if error.code not in CODE_STEP_RETRY:
             # Locked or deactivated meanwhile: start again from the password.
             request.session.pop(PENDING_SESSION_KEY, None)
