@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from congso.core.api.handlers import api_not_found
 
 api_patterns = [
     path("calendar/", include("congso.workdays.api.urls")),
@@ -18,6 +20,8 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    # any other address under api/v1/: the API's JSON 404, with DEBUG on too (handler404 is not)
+    re_path(r"^api/v1/", api_not_found),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -50,3 +50,8 @@ def server_error(request: HttpRequest, *args: Any) -> HttpResponse:
         return defaults.server_error(request)
     body = error_body("server_error", _("Lỗi máy chủ; sự cố đã được ghi lại."))
     return JsonResponse(body, status=500)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """The last route under /api/v1/: an address that names nothing, whatever DEBUG says."""
+    return page_not_found(request, Exception("no route"))

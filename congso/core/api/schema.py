@@ -20,7 +20,9 @@ def _error_component() -> dict[str, Any]:
                     "message": {"type": "string"},
                     "fields": {
                         "type": "object",
-                        "additionalProperties": {"type": "array", "items": {}},
+                        "description": "Lỗi theo trường: danh sách thông báo, hoặc với trường "
+                        "danh sách/lồng nhau, các lỗi theo vị trí (0, 1, …) hay trường con.",
+                        "additionalProperties": {},
                     },
                     "details": {"type": "object", "additionalProperties": {}},
                 },

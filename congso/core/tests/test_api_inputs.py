@@ -155,3 +155,25 @@ def test_every_operation_of_the_schema_documents_the_error_body() -> None:
     # then every one says how it fails, in the API's error shape
     assert missing == []
     assert "ApiError" in schema["components"]["schemas"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["0", "-3", "abc", "1.5"])
+def test_a_page_size_that_is_not_a_positive_integer_is_a_400(client: Any, size: str) -> None:
+    # given a signed-in user
+    client.force_login(get_user_model().objects.create(username="nguoidung"))
+    # when a list is asked for with that page size
+    response = client.get("/api/v1/organizations/agencies/", {"page_size": size})
+    # then the answer names the parameter
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["page_size"]
+
+
+@pytest.mark.django_db
+def test_a_page_size_over_the_maximum_is_capped(client: Any) -> None:
+    # given a signed-in user
+    client.force_login(get_user_model().objects.create(username="nguoidung"))
+    # when a list is asked for with a huge page size
+    response = client.get("/api/v1/organizations/agencies/", {"page_size": "999999999999"})
+    # then the list is served
+    assert response.status_code == 200

@@ -42,10 +42,11 @@ class _ReceivedSerializer(serializers.Serializer):
     sha256 = serializers.CharField(source="message.sha256")
     created_at = serializers.DateTimeField(source="message.created_at")
 
-    def to_representation(self, instance: object) -> dict[str, object]:
-        data = super().to_representation(instance)
-        data["from"] = data.pop("sender")
-        return data
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """`sender` is named `from` (a Python keyword), last, in answers and schema alike."""
+        fields = super().get_fields()
+        fields["from"] = fields.pop("sender")
+        return fields
 
 
 class ReceivedMessageSerializer(_ReceivedSerializer):
