@@ -28,13 +28,17 @@ class ValidationRecordSerializer(serializers.ModelSerializer[ValidationRecord]):
 
 class ValidationUploadSerializer(serializers.Serializer[dict[str, object]]):
     file = serializers.FileField()
-    document_ref = serializers.CharField(max_length=100, required=False, default="")
+    document_ref = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
     etsi_report = serializers.BooleanField(required=False, default=False)
 
 
 class SignUploadSerializer(serializers.Serializer[dict[str, object]]):
     file = serializers.FileField()
-    document_ref = serializers.CharField(max_length=100, required=False, default="")
+    document_ref = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
     pin = serializers.CharField(max_length=64, required=False, write_only=True, allow_blank=True)
 
 
@@ -42,7 +46,9 @@ class ExternalPrepareSerializer(serializers.Serializer[dict[str, object]]):
     file = serializers.FileField(help_text="PDF có ô chữ ký trống (người ký hoặc cơ quan)")
     certificate = serializers.FileField(help_text="Chứng thư số của thiết bị ký (PEM hoặc DER)")
     kind = serializers.ChoiceField(choices=["person", "agency"], default="person")
-    document_ref = serializers.CharField(max_length=100, required=False, default="")
+    document_ref = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
 
 
 class ExternalSessionSerializer(serializers.Serializer[dict[str, object]]):
