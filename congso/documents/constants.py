@@ -3,6 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Documents of the Vietnamese state: none is dated before 1945; report periods and list filters
+# end with 2100 (the ends of Python's calendar cannot be turned into local-time bounds).
+EARLIEST_YEAR = 1945
+LATEST_YEAR = 2100
+
 
 class Direction(models.TextChoices):
     INCOMING = "incoming", _("Văn bản đến")

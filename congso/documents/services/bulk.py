@@ -28,7 +28,12 @@ from congso.audit.services import audit_record
 from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
 from congso.core.errors import PermissionDenied, ValidationFailed
 from congso.documents.access import can_register_incoming
-from congso.documents.constants import Direction, IncomingSource, IncomingStatus
+from congso.documents.constants import (
+    EARLIEST_YEAR,
+    Direction,
+    IncomingSource,
+    IncomingStatus,
+)
 from congso.documents.models import DocumentRegister, IncomingDocument, SecretAccessGrant
 from congso.documents.services.numbering import register_take_numbers
 from congso.documents.services.search_index import (
@@ -39,7 +44,7 @@ from congso.documents.services.search_index import (
 BULK_REGISTERED = "documents.incoming_bulk_registered"
 MAX_ROWS = 20_000
 BATCH_SIZE = 1000
-EARLIEST_ISSUED_ON = date(1945, 1, 1)
+EARLIEST_ISSUED_ON = date(EARLIEST_YEAR, 1, 1)
 MAX_ERRORS_REPORTED = 50
 # Phụ lục VI, part II (standards.md §3.6); the model fields have the same limits.
 MAX_LENGTHS = {

@@ -28,7 +28,7 @@ from congso.documents.access import (
     access_outgoing_by_id,
     can_edit_case_file,
 )
-from congso.documents.constants import Direction
+from congso.documents.constants import EARLIEST_YEAR, Direction
 from congso.documents.models import CaseFile, CaseFileItem
 
 MAX_DOCUMENTS = 999  # DocOrdinal: Number(3)
@@ -82,7 +82,7 @@ def case_file_create(*, user: Any, data: CaseFileData) -> CaseFile:
     _require_staff(user)
     today = timezone.localdate()
     year = data.year or today.year
-    if not 1945 <= year <= today.year + 1:
+    if not EARLIEST_YEAR <= year <= today.year + 1:
         raise ValidationFailed(
             _("Năm hình thành hồ sơ không hợp lệ."), code="bad_year", field="year"
         )

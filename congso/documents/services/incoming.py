@@ -38,7 +38,13 @@ from congso.audit.services import audit_record
 from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
 from congso.core.errors import Conflict, PermissionDenied
 from congso.documents.access import can_register_incoming
-from congso.documents.constants import Direction, FileRole, IncomingSource, IncomingStatus
+from congso.documents.constants import (
+    EARLIEST_YEAR,
+    Direction,
+    FileRole,
+    IncomingSource,
+    IncomingStatus,
+)
 from congso.documents.models import IncomingDocument, IncomingFile, StoredFile
 from congso.documents.selectors.incoming import DuplicateMatch, incoming_duplicates
 from congso.documents.services.files import safe_file_name, stored_file_put
@@ -54,7 +60,7 @@ from congso.documents.services.secrets import secret_grants_ensure
 from congso.organizations.constants import AgencyKind
 from congso.organizations.models import Agency
 
-EARLIEST_ISSUED_ON = date(1945, 1, 1)
+EARLIEST_ISSUED_ON = date(EARLIEST_YEAR, 1, 1)
 # Lengths of Phụ lục VI (standards.md §3.6); the model fields have the same limits.
 MAX_LENGTHS = {
     "code_number": 11,

@@ -33,7 +33,12 @@ from congso.documents.access import (
     outgoing_visible_to,
     sees_whole_agency,
 )
-from congso.documents.constants import AssignmentRole, AssignmentStatus
+from congso.documents.constants import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    AssignmentRole,
+    AssignmentStatus,
+)
 from congso.documents.models import Assignment, IncomingDocument, OutgoingDocument
 from congso.documents.reports.tables import TableReport, day
 from congso.organizations.models import Agency
@@ -97,13 +102,9 @@ class Period:
         )
 
 
-# documents of the Vietnamese state; the ends of Python's calendar (years 1 and 9999) cannot be
-# turned into local-time bounds
-PERIOD_YEARS = (1945, 2100)
-
-
 def report_period(start: date | None, end: date | None) -> Period:
-    """A checked period: both days given, start ≤ end, at most five years, within PERIOD_YEARS."""
+    """A checked period: both days given, start ≤ end, at most five years, within the years of
+    documents (EARLIEST_YEAR..LATEST_YEAR)."""
     if start is None or end is None:
         raise ValidationFailed(_("Chọn khoảng thời gian báo cáo."), code="period_required")
     if start > end:
@@ -112,10 +113,10 @@ def report_period(start: date | None, end: date | None) -> Period:
         )
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ValidationFailed(_("Khoảng thời gian tối đa 5 năm."), code="period_too_long")
-    if start.year < PERIOD_YEARS[0] or end.year > PERIOD_YEARS[1]:
+    if start.year < EARLIEST_YEAR or end.year > LATEST_YEAR:
         raise ValidationFailed(
             _("Khoảng thời gian báo cáo phải nằm trong các năm %(first)d–%(last)d.")
-            % {"first": PERIOD_YEARS[0], "last": PERIOD_YEARS[1]},
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
             code="period_out_of_range",
         )
     return Period(start, end)

@@ -14,6 +14,8 @@ from congso.catalogues.models import DocumentType, SecrecyLevel, UrgencyLevel
 from congso.core.api.fields import IdField
 from congso.documents.api.incoming.schema import IncomingChoiceField
 from congso.documents.constants import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     AssignmentRole,
     AssignmentStatus,
     FileRole,
@@ -173,7 +175,7 @@ class SecretGrantInputSerializer(serializers.Serializer):
 
 class ListFilterSerializer(serializers.Serializer):
     status = IncomingChoiceField(IncomingStatus, "IncomingStatus", required=False)
-    year = serializers.IntegerField(required=False, min_value=1945, max_value=2100)
+    year = serializers.IntegerField(required=False, min_value=EARLIEST_YEAR, max_value=LATEST_YEAR)
     urgency = serializers.SlugRelatedField(
         slug_field="code", queryset=UrgencyLevel.objects.all(), required=False
     )
