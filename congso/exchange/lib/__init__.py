@@ -29,6 +29,7 @@ from congso.exchange.lib.model import (
     StatusPackage,
     TraceHeader,
     XmlSignatureCheck,
+    document_id_issuer,
     make_document_id,
 )
 from congso.exchange.lib.orgcodes import is_organization_code
@@ -75,6 +76,7 @@ __all__ = [
     "document_metadata_from_header",
     "header_from_document_metadata",
     "is_organization_code",
+    "document_id_issuer",
     "make_document_id",
     "package_problems",
     "parse_package",

@@ -7,6 +7,7 @@ lists are uncertain (`DocumentType.type`, `OtherInfo.priority`, `steering_type`)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -224,3 +225,15 @@ class XmlSignatureCheck:
 def make_document_id(organ_id: str, issued: date, code: Code) -> str:
     """`{OrganId},{yyyy/MM/dd},{CodeNumber}/{CodeNotation}` (standards §4.3, 1.14)."""
     return f"{organ_id},{issued:%Y/%m/%d},{code}"
+
+
+# read as leniently as a platform reads a DocumentId back (spaces around the parts, a one-digit
+# month or day), so that no variant of another issuer's DocumentId passes for the sender's
+_DOCUMENT_ID = re.compile(r"([^,]*),\s*[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}\s*,.*", re.DOTALL)
+
+
+def document_id_issuer(document_id: str) -> str | None:
+    """The OrganId a DocumentId in the `make_document_id` form names as its issuer (the part
+    before the first comma); None for a DocumentId in another form, which names no issuer."""
+    match = _DOCUMENT_ID.fullmatch(document_id)
+    return match.group(1).strip() if match else None

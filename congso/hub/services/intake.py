@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,19 +64,6 @@ def signature_require(check: Any) -> None:
         else "Chữ ký số XML của gói tin không hợp lệ."
     )
     raise HubUnprocessable(message, code=code)
-
-
-# `{OrganId},{yyyy/MM/dd},{CodeNumber}/{CodeNotation}` (QCVN 102:2016, MessageHeader/DocumentId;
-# standards §4.3 1.14), read as leniently as a member's platform reads it back (spaces around
-# the parts, a one-digit month or day), so that no variant of another issuer's DocumentId passes.
-_DOCUMENT_ID = re.compile(r"([^,]*),\s*[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}\s*,.*", re.DOTALL)
-
-
-def document_issuer(document_id: str) -> str | None:
-    """The OrganId a DocumentId in the QCVN 102 form names as its issuer (the part before the
-    first comma); None for a DocumentId in another form, which names no issuer."""
-    match = _DOCUMENT_ID.fullmatch(document_id)
-    return match.group(1).strip() if match else None
 
 
 def idempotency_key(*parts: str) -> str:

@@ -28,7 +28,6 @@ from congso.hub.services.intake import (
     Pending,
     Read,
     codec_refusal,
-    document_issuer,
     envelope_read,
     idempotency_key,
     record_once,
@@ -90,11 +89,13 @@ def _document_ids_check(sender: Member, envelope: Any, business: str) -> None:
     hub links it to the sender's own package of that id. Statuses are routed back to the issuer
     of the document they answer; a document claiming another issuer's id would draw them. A
     DocumentId in another form names no issuer and is taken as before."""
+    from congso.exchange.lib import document_id_issuer
+
     named = [("DocumentId", envelope.document_id)]
     if business != BusinessKind.NEW:
         named.append(("Bussiness/DocumentId", _business_target(envelope)))
     for element, document_id in named:
-        issuer = document_issuer(document_id)
+        issuer = document_id_issuer(document_id)
         if issuer is not None and issuer != sender.code:
             raise HubUnprocessable(
                 f"Mã văn bản {element} '{document_id}' mang mã định danh {issuer} của cơ quan "

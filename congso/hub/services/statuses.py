@@ -18,7 +18,6 @@ from congso.hub.services.intake import (
     Pending,
     Read,
     codec_refusal,
-    document_issuer,
     idempotency_key,
     record_once,
     refused_log,
@@ -90,8 +89,10 @@ def _status_key(sender: Member, original_sender: str, document_id: str, status: 
     (ids in another form, or sent before the hub checked issuers) get a status each. The key of
     a DocumentId that names its sender is as it always was, so a status sent again after an
     upgrade is still the same status."""
+    from congso.exchange.lib import document_id_issuer
+
     parts = [MessageKind.STATUS, sender.code, document_id]
-    if document_issuer(document_id) != original_sender:
+    if document_id_issuer(document_id) != original_sender:
         parts.append(f"to:{original_sender}")
     return idempotency_key(*parts, status.status_code, str(status.timestamp))
 
